@@ -1,0 +1,1 @@
+"""casetracker: the desk of the social-insurance client-service specialist (客户维护部专员)."""

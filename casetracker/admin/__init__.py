@@ -1,0 +1,1 @@
+"""Administration pages (admin role): the read-only audit log."""

@@ -1,0 +1,1 @@
+"""Staff users, login, roles and API tokens."""

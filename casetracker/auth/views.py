@@ -1,0 +1,81 @@
+"""Login, logout and the language switch."""
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from casetracker.auth import service as auth_service
+from casetracker.auth.service import LoginFailed
+from casetracker.core.i18n import LOCALES
+from casetracker.web.deps import (
+    SESSION_USER_KEY,
+    AppSettings,
+    DbSession,
+    FormFields,
+    client_ip,
+    optional_page_user,
+)
+from casetracker.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the login page cannot be used as an open redirect."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@router.get("/login")
+def login_form(
+    request: Request, session: DbSession, next: Annotated[str, Query(max_length=500)] = "/"
+) -> Response:
+    if optional_page_user(request, session) is not None:
+        return RedirectResponse(_safe_next(next), 303)
+    return render(request, "auth/login.html", {"next": _safe_next(next)})
+
+
+@router.post("/login")
+def login_submit(
+    request: Request, session: DbSession, settings: AppSettings, form: FormFields
+) -> Response:
+    username = form.get("username", "").strip()[:50]
+    target = _safe_next(form.get("next"))
+    try:
+        user = auth_service.authenticate(
+            session=session, username=username, password=form.get("password", "")[:200],
+            settings=settings, ip=client_ip(request),
+        )
+    except LoginFailed as exc:
+        # Not re-raised: the failure counter must commit with this request.
+        return render(request, "auth/login.html",
+                      {"error": exc.message, "username": username, "next": target},
+                      status_code=401)
+    request.session.clear()  # a fresh session (and CSRF token) after login: no fixation
+    request.session[SESSION_USER_KEY] = user.id
+    return RedirectResponse(target, 303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", 303)
+
+
+@router.get("/lang/{code}")
+def switch_language(
+    request: Request,
+    code: Annotated[str, Path(max_length=10)],
+    next: Annotated[str, Query(max_length=500)] = "/",
+) -> Response:
+    response = RedirectResponse(_safe_next(next), 303)
+    if code in LOCALES:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response

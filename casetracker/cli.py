@@ -1,0 +1,132 @@
+"""The `casetracker` command. Every command reads CASETRACKER_DATABASE_URL (or the default
+SQLite file in CASETRACKER_DATA_DIR) and runs as one unit of work."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from casetracker.auth import service as auth_service
+from casetracker.auth.models import Role
+from casetracker.core import migrations
+from casetracker.core.db import make_engine, make_sessionmaker, session_scope
+from casetracker.core.errors import DomainError
+from casetracker.core.settings import Settings, get_settings
+
+app = typer.Typer(help="casetracker：社保客户维护专员工作台", no_args_is_help=True,
+                  add_completion=False)
+db_app = typer.Typer(help="数据库结构（迁移）", no_args_is_help=True)
+user_app = typer.Typer(help="员工账号", no_args_is_help=True)
+token_app = typer.Typer(help="API 令牌", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+def _factory(settings: Settings, *, check: bool = True):  # type: ignore[no-untyped-def]
+    engine = make_engine(settings.resolved_database_url)
+    if check:
+        try:
+            migrations.check_schema(engine)
+        except migrations.SchemaOutOfDate as exc:
+            _fail(str(exc))
+    return make_sessionmaker(engine)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """把数据库结构升级到最新版本 (alembic upgrade head)。"""
+    settings = _settings()
+    migrations.upgrade(settings.resolved_database_url)
+    typer.echo(f"数据库结构已是最新：{migrations.head_revision()}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    workers: Annotated[int, typer.Option(help="进程数（PostgreSQL 上可多进程）")] = 1,
+) -> None:
+    """启动网页与 API 服务。"""
+    import uvicorn
+
+    settings = _settings()
+    _factory(settings)  # refuse to start on an out-of-date schema, before any worker forks
+    if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
+        typer.echo("提示：SQLite 只适合单进程；多进程请使用 PostgreSQL。", err=True)
+    settings.resolved_secret_key()  # created once here, so every worker reads the same key
+    typer.echo(f"casetracker 正在运行：http://{host}:{port}/")
+    uvicorn.run("casetracker.main:create_app", factory=True, host=host, port=port,
+                workers=workers, proxy_headers=True, log_level="info")
+
+
+@app.command()
+def demo() -> None:
+    """建立或升级数据库结构并载入演示数据（可重复运行，不会重复插入）。"""
+    from casetracker import demo as demo_data
+
+    settings = _settings()
+    migrations.upgrade(settings.resolved_database_url)
+    with session_scope(_factory(settings)) as session:
+        result = demo_data.load(session=session)
+    typer.echo(f"演示数据已就绪：参保地 {result.regions} 个，客户 {result.clients} 家，"
+               f"参保人 {result.insured} 人。")
+    typer.echo("演示账号（密码每次运行 demo 时重新生成）：")
+    for username, password in result.passwords.items():
+        typer.echo(f"  {username:<10} {password}")
+
+
+def _read_password() -> str:
+    """Twice, hidden at a terminal; from stdin lines when piped (`printf 'pw\\npw\\n' | …`)."""
+    if sys.stdin.isatty():
+        return str(typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码"))
+    first, second = sys.stdin.readline().rstrip("\r\n"), sys.stdin.readline().rstrip("\r\n")
+    if first != second:
+        _fail("两次输入的密码不一致，未创建用户。")
+    return first
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="登录名")],
+    role: Annotated[Role, typer.Option(help="角色：specialist / supervisor / admin")],
+    display_name: Annotated[str | None, typer.Option(help="显示名，如 张丽")] = None,
+) -> None:
+    """新增员工账号；密码输入两次（也可通过管道传入）。"""
+    settings = _settings()
+    password = _read_password()
+    try:
+        with session_scope(_factory(settings)) as session:
+            user = auth_service.add_user(session=session, username=name, role=role,
+                                         password=password, display_name=display_name)
+            typer.echo(f"已创建用户 {user.username}（{role.value}）")
+    except DomainError as exc:
+        _fail(exc.message)
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Option("--user", help="令牌所属用户的登录名")],
+    name: Annotated[str, typer.Option(help="令牌用途说明")] = "cli",
+) -> None:
+    """为用户创建 API 令牌，令牌单独打印在最后一行（只显示这一次）。"""
+    settings = _settings()
+    try:
+        with session_scope(_factory(settings)) as session:
+            owner = auth_service.require_user(session=session, username=user)
+            token = auth_service.create_token(session=session, user=owner, name=name)
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(f"已为 {user} 创建 API 令牌（请妥善保存，只显示这一次）：")
+    typer.echo(token)

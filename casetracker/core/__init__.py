@@ -1,0 +1,1 @@
+"""Cross-domain plumbing: settings, database, clock, security, i18n, templating, errors."""

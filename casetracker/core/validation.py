@@ -1,0 +1,130 @@
+"""Shared input types and the translation of pydantic errors into readable messages.
+
+Every text field is stripped, length-capped to its column and refuses NUL characters
+(PostgreSQL cannot store them), so bad input stops at the edge instead of in the database.
+"""
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
+
+from casetracker.core.i18n import _
+from casetracker.core.identifiers import (
+    InvalidIdentifier,
+    normalise_credit_code,
+    normalise_id_number,
+)
+
+MAX_DB_INT = 2_147_483_647
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError(_("含有不允许的控制字符"))
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _id_number(value: str) -> str:
+    try:
+        return normalise_id_number(value)
+    except InvalidIdentifier as exc:
+        raise ValueError(_(str(exc))) from exc
+
+
+def _credit_code(value: str) -> str:
+    try:
+        return normalise_credit_code(value)
+    except InvalidIdentifier as exc:
+        raise ValueError(_(str(exc))) from exc
+
+
+def text(max_length: int, *, min_length: int = 0) -> Any:
+    """A stripped string of at most `max_length` characters, no NUL."""
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length),
+        BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+        AfterValidator(_no_nul),
+    ]
+
+
+IdNumber = Annotated[str, Field(max_length=40), AfterValidator(_id_number)]
+CreditCode = Annotated[str, Field(max_length=40), AfterValidator(_credit_code)]
+OptionalId = Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=1, le=MAX_DB_INT)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+_MESSAGES: dict[str, str] = {
+    "missing": "必填",
+    "string_too_short": "必填",
+    "string_too_long": "不能超过 {max_length} 个字符",
+    "string_type": "应为文字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "greater_than": "应大于 {gt}",
+    "less_than": "应小于 {lt}",
+    "decimal_parsing": "应为数字，例如 8500.00",
+    "decimal_type": "应为数字，例如 8500.00",
+    "decimal_max_digits": "数字位数过多（最多 {max_digits} 位）",
+    "decimal_max_places": "最多 {decimal_places} 位小数",
+    "decimal_whole_digits": "整数部分位数过多",
+    "finite_number": "应为有限数字",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00",
+    "datetime_from_date_parsing": "时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00",
+    "bool_parsing": "应为是或否",
+    "literal_error": "不是允许的取值",
+    "enum": "不是允许的取值",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_type": "请求体格式不正确",
+    "model_attributes_type": "请求体格式不正确",
+    "dict_type": "请求体格式不正确",
+    "list_type": "应为列表",
+}
+
+
+def describe_error(error: Any) -> str:
+    """One pydantic error as a message in the request's language."""
+    kind = error.get("type", "")
+    if kind == "value_error":
+        original = error.get("ctx", {}).get("error")
+        return str(original) if original is not None else _("取值无效")
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return _("取值无效")
+    ctx = {k: v for k, v in error.get("ctx", {}).items() if isinstance(v, int | float | str)}
+    try:
+        return _(template).format(**ctx)
+    except (KeyError, IndexError):
+        return _(template)
+
+
+def field_label(model: type[BaseModel] | None, name: str) -> str:
+    if model is not None and name in model.model_fields:
+        title = model.model_fields[name].title
+        if title:
+            return _(title)
+    return name
+
+
+def field_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> dict[str, str]:
+    """Map each failing field to `字段名：原因` (first error per field)."""
+    messages: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
+        name = loc[0] if loc else "__root__"
+        messages.setdefault(name, f"{field_label(model, name)}：{describe_error(error)}")
+    return messages
+
+
+def summary(errors: dict[str, str]) -> str:
+    return "；".join(errors.values())

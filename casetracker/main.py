@@ -1,0 +1,74 @@
+"""create_app(): settings, database, middlewares, routers, error handlers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
+
+from casetracker.core.db import make_engine, make_sessionmaker
+from casetracker.core.migrations import check_schema
+from casetracker.core.paths import STATIC
+from casetracker.core.settings import Settings, get_settings
+from casetracker.web import errors
+from casetracker.web.csrf import csrf_protect
+from casetracker.web.middleware import LocaleAndHeaders
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    verify_schema: bool = True,
+) -> FastAPI:
+    """Build the app. Tests pass their own session factory; `serve` passes nothing."""
+    settings = settings or get_settings()
+    if session_factory is None:
+        engine = make_engine(settings.resolved_database_url)
+        session_factory = make_sessionmaker(engine)
+    factory = session_factory
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if verify_schema:
+            bind = factory.kw["bind"]
+            check_schema(bind.engine if hasattr(bind, "engine") else bind)
+        yield
+
+    app = FastAPI(
+        title="casetracker",
+        description="社保客户维护专员的案件与时限系统 API",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.sessionmaker = factory
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="casetracker_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(LocaleAndHeaders)
+    errors.install(app)
+
+    from casetracker.admin import views as admin_views
+    from casetracker.auth import views as auth_views
+    from casetracker.desk import views as desk_views
+    from casetracker.people import api as people_api
+    from casetracker.people import views as people_views
+    from casetracker.web import fonts
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for router in (fonts.router, auth_views.router, desk_views.router, people_views.router,
+                   admin_views.router, people_api.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,88 @@
+"""Regions, sales reps, clients and insured people."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casetracker.auth.models import User
+from casetracker.core.db import Base, UTCDateTime
+
+
+class Region(Base):
+    """参保地: 本市 (handled at our own bureau) or a 外地 city; its rules are columns."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    is_local: Mapped[bool] = mapped_column(default=False)  # 本市
+    cutoff_day: Mapped[int] = mapped_column(default=15)  # monthly declaration cut-off (1–28)
+    injury_report_hours: Mapped[int] = mapped_column(default=24)  # 工伤快报 window
+    written_report_working_days: Mapped[int] = mapped_column(default=5)  # 书面报告
+
+    __table_args__ = (
+        CheckConstraint("cutoff_day BETWEEN 1 AND 28", name="cutoff_day_range"),
+        CheckConstraint("injury_report_hours > 0", name="report_hours_positive"),
+        CheckConstraint("written_report_working_days > 0", name="written_days_positive"),
+    )
+
+
+class SalesRep(Base):
+    """业务员: the link to the client and the employee; contacted, not necessarily a user."""
+
+    __tablename__ = "sales_reps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    wechat: Mapped[str] = mapped_column(String(50), default="")
+
+
+class Client(Base):
+    """客户 / 用工单位: the host company our dispatched employees work at."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)  # GB 32100
+    contact_name: Mapped[str] = mapped_column(String(50), default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    sales_rep_id: Mapped[int | None] = mapped_column(ForeignKey("sales_reps.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    default_region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    sales_rep: Mapped[SalesRep | None] = relationship()
+    owner: Mapped[User | None] = relationship()
+    default_region: Mapped[Region] = relationship()
+
+
+class InsuredPerson(Base):
+    """参保人: a dispatched employee whose social insurance we carry for one client."""
+
+    __tablename__ = "insured_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)  # GB 11643, upper-case X
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    hire_on: Mapped[date]
+    leave_on: Mapped[date | None]
+    contribution_base: Mapped[Decimal] = mapped_column(Numeric(12, 2))  # 缴费基数
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    client: Mapped[Client] = relationship()
+    region: Mapped[Region] = relationship()
+
+    __table_args__ = (
+        # One person may be dispatched to several clients over the years, once per client.
+        UniqueConstraint("client_id", "id_number", name="uq_insured_people_client_id_number"),
+        CheckConstraint("contribution_base >= 0", name="base_not_negative"),
+        CheckConstraint("leave_on IS NULL OR leave_on >= hire_on", name="leave_after_hire"),
+    )

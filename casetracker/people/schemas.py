@@ -1,0 +1,86 @@
+"""What forms and the API accept and return for clients and insured people."""
+
+from datetime import date
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+
+from casetracker.core.i18n import _
+from casetracker.core.validation import MAX_DB_INT, CreditCode, IdNumber, Money, OptionalId, text
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
+OptionalIdNumber = Annotated[IdNumber | None, BeforeValidator(_blank_to_none)]
+RequiredId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
+
+
+class ClientForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: text(100, min_length=1) = Field(title="客户名称")  # type: ignore[valid-type]
+    credit_code: CreditCode = Field(title="统一社会信用代码")
+    contact_name: text(50) = Field("", title="联系人")  # type: ignore[valid-type]
+    contact_phone: text(30) = Field("", title="联系电话")  # type: ignore[valid-type]
+    address: text(200) = Field("", title="地址")  # type: ignore[valid-type]
+    sales_rep_id: OptionalId = Field(None, title="业务员")
+    owner_id: OptionalId = Field(None, title="负责专员")
+    default_region_id: RequiredId = Field(title="默认参保地")
+
+
+class InsuredForm(BaseModel):
+    """On edit a blank `id_number` keeps the stored one (the form never shows it whole)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: text(50, min_length=1) = Field(title="姓名")  # type: ignore[valid-type]
+    id_number: OptionalIdNumber = Field(None, title="身份证号码")
+    client_id: RequiredId = Field(title="客户")
+    region_id: OptionalId = Field(None, title="参保地")
+    hire_on: date = Field(title="入职日期")
+    leave_on: OptionalDate = Field(None, title="离职日期")
+    contribution_base: Money = Field(title="缴费基数")
+    phone: text(30) = Field("", title="联系电话")  # type: ignore[valid-type]
+
+    @field_validator("leave_on")
+    @classmethod
+    def _leave_after_hire(cls, value: date | None, info: ValidationInfo) -> date | None:
+        hire_on = info.data.get("hire_on")
+        if value is not None and hire_on is not None and value < hire_on:
+            raise ValueError(_("离职日期不能早于入职日期"))
+        return value
+
+
+class ClientOut(BaseModel):
+    id: int
+    name: str
+    credit_code: str
+    default_region: str
+    sales_rep: str | None
+    owner: str | None
+
+
+class InsuredOut(BaseModel):
+    id: int
+    name: str
+    id_number: str = Field(description="除有权查看完整号码的角色外均为脱敏显示")
+    id_number_masked: bool
+    client_id: int
+    client: str
+    region: str
+    hire_on: date
+    leave_on: date | None
+    contribution_base: str
+
+
+T = TypeVar("T")
+
+
+class ListOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    limit: int

@@ -1,0 +1,228 @@
+"""Reads and writes of clients and insured people. Services flush; the caller commits."""
+
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from casetracker.audit import service as audit
+from casetracker.auth.models import Role, User
+from casetracker.core import clock
+from casetracker.core.errors import Invalid, NotFound
+from casetracker.core.i18n import _
+from casetracker.core.pagination import Page, paginate
+from casetracker.core.settings import Settings
+from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
+from casetracker.people.schemas import ClientForm, InsuredForm
+
+CLIENT_FIELDS = ["name", "credit_code", "contact_name", "contact_phone", "address",
+                 "sales_rep_id", "owner_id", "default_region_id"]
+INSURED_FIELDS = ["name", "id_number", "client_id", "region_id", "hire_on", "leave_on",
+                  "contribution_base", "phone"]
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_regions(*, session: Session) -> list[Region]:
+    return list(session.scalars(select(Region).order_by(Region.is_local.desc(), Region.name)))
+
+
+def list_sales_reps(*, session: Session) -> list[SalesRep]:
+    return list(session.scalars(select(SalesRep).order_by(SalesRep.name)))
+
+
+def list_specialists(*, session: Session) -> list[User]:
+    return list(session.scalars(
+        select(User).where(User.role == Role.SPECIALIST, User.is_active).order_by(User.username)
+    ))
+
+
+def all_clients(*, session: Session) -> list[Client]:
+    return list(session.scalars(select(Client).order_by(Client.name)))
+
+
+# --- clients -------------------------------------------------------------------------------
+
+def _client_query(q: str, region_id: int | None, sales_rep_id: int | None) -> Select[Any]:
+    query = select(Client).options(joinedload(Client.default_region), joinedload(Client.sales_rep))
+    if q:
+        like = f"%{_escape_like(q)}%"
+        query = query.where(or_(Client.name.like(like, escape="\\"),
+                                Client.credit_code == q.upper()))
+    if region_id:
+        query = query.where(Client.default_region_id == region_id)
+    if sales_rep_id:
+        query = query.where(Client.sales_rep_id == sales_rep_id)
+    return query.order_by(Client.name, Client.id)
+
+
+def list_clients(
+    *, session: Session, q: str = "", region_id: int | None = None,
+    sales_rep_id: int | None = None, page: int = 1,
+) -> Page[Client]:
+    return paginate(session, _client_query(q.strip(), region_id, sales_rep_id), page=page)
+
+
+def require_client(*, session: Session, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound(_("客户不存在（编号 {id}）").format(id=client_id))
+    return client
+
+
+def _check_client_refs(session: Session, data: ClientForm, client_id: int | None) -> None:
+    errors: dict[str, str] = {}
+    if session.get(Region, data.default_region_id) is None:
+        errors["default_region_id"] = _("默认参保地：不存在")
+    if data.sales_rep_id is not None and session.get(SalesRep, data.sales_rep_id) is None:
+        errors["sales_rep_id"] = _("业务员：不存在")
+    if data.owner_id is not None:
+        owner = session.get(User, data.owner_id)
+        if owner is None or owner.role != Role.SPECIALIST:
+            errors["owner_id"] = _("负责专员：不存在或不是专员")
+    for field, value, label in (("name", data.name, _("客户名称")),
+                                ("credit_code", data.credit_code, _("统一社会信用代码"))):
+        other = session.scalar(select(Client.id).where(getattr(Client, field) == value))
+        if other is not None and other != client_id:
+            errors[field] = _("{label}：已被其他客户使用").format(label=label)
+    if errors:
+        raise Invalid("；".join(errors.values()), field_errors=errors)
+
+
+def create_client(*, session: Session, data: ClientForm, actor: User) -> Client:
+    _check_client_refs(session, data, None)
+    client = Client(**data.model_dump(), created_at=clock.now())
+    session.add(client)
+    session.flush()
+    audit.record(session=session, actor=actor, action="client.created", subject_type="client",
+                 subject_id=client.id, after=audit.snapshot(client, CLIENT_FIELDS))
+    return client
+
+
+def update_client(*, session: Session, client: Client, data: ClientForm, actor: User) -> Client:
+    _check_client_refs(session, data, client.id)
+    before = audit.snapshot(client, CLIENT_FIELDS)
+    for field, value in data.model_dump().items():
+        setattr(client, field, value)
+    session.flush()
+    after = audit.snapshot(client, CLIENT_FIELDS)
+    if after != before:
+        audit.record(session=session, actor=actor, action="client.updated",
+                     subject_type="client", subject_id=client.id, before=before, after=after)
+    return client
+
+
+# --- insured people ------------------------------------------------------------------------
+
+def insured_query(
+    *, q: str = "", client_id: int | None = None, region_id: int | None = None,
+    status: str = "",
+) -> Select[Any]:
+    """People matching a name fragment, a whole ID number or its last digits, and filters."""
+    q = q.strip()
+    query = select(InsuredPerson).options(
+        joinedload(InsuredPerson.client), joinedload(InsuredPerson.region)
+    )
+    if q:
+        ident = q.upper()
+        query = query.where(or_(
+            InsuredPerson.name.like(f"%{_escape_like(q)}%", escape="\\"),
+            InsuredPerson.id_number == ident,
+            # the last digits are what people read out over the phone
+            InsuredPerson.id_number.like(f"%{_escape_like(ident)}", escape="\\")
+            if len(ident) >= 4 else InsuredPerson.id_number == ident,
+        ))
+    if client_id:
+        query = query.where(InsuredPerson.client_id == client_id)
+    if region_id:
+        query = query.where(InsuredPerson.region_id == region_id)
+    today = clock.today()
+    if status == "active":
+        query = query.where(or_(InsuredPerson.leave_on.is_(None), InsuredPerson.leave_on >= today))
+    elif status == "left":
+        query = query.where(InsuredPerson.leave_on < today)
+    return query.order_by(InsuredPerson.name, InsuredPerson.id)
+
+
+def list_insured(
+    *, session: Session, q: str = "", client_id: int | None = None,
+    region_id: int | None = None, status: str = "", page: int = 1, per_page: int = 50,
+) -> Page[InsuredPerson]:
+    query = insured_query(q=q, client_id=client_id, region_id=region_id, status=status)
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def require_insured(*, session: Session, person_id: int) -> InsuredPerson:
+    person = session.get(InsuredPerson, person_id)
+    if person is None:
+        raise NotFound(_("参保人不存在（编号 {id}）").format(id=person_id))
+    return person
+
+
+def _resolve_insured(session: Session, data: InsuredForm, person: InsuredPerson | None
+                     ) -> dict[str, Any]:
+    """Check references and uniqueness; fill the region from the client when left blank."""
+    errors: dict[str, str] = {}
+    values = data.model_dump()
+    client = session.get(Client, data.client_id)
+    if client is None:
+        errors["client_id"] = _("客户：不存在")
+    if data.region_id is None:
+        values["region_id"] = client.default_region_id if client else None
+    elif session.get(Region, data.region_id) is None:
+        errors["region_id"] = _("参保地：不存在")
+    if data.id_number is None:
+        if person is None:
+            errors["id_number"] = _("身份证号码：必填")
+        else:
+            values["id_number"] = person.id_number
+    if client is not None and values.get("id_number"):
+        other = session.scalar(select(InsuredPerson.id).where(
+            InsuredPerson.client_id == client.id, InsuredPerson.id_number == values["id_number"]))
+        if other is not None and (person is None or other != person.id):
+            errors["id_number"] = _("身份证号码：该客户下已有此人")
+    if errors:
+        raise Invalid("；".join(errors.values()), field_errors=errors)
+    return values
+
+
+def create_insured(*, session: Session, data: InsuredForm, actor: User) -> InsuredPerson:
+    person = InsuredPerson(**_resolve_insured(session, data, None), created_at=clock.now())
+    session.add(person)
+    session.flush()
+    audit.record(session=session, actor=actor, action="insured.created", subject_type="insured",
+                 subject_id=person.id, after=audit.snapshot(person, INSURED_FIELDS))
+    return person
+
+
+def update_insured(
+    *, session: Session, person: InsuredPerson, data: InsuredForm, actor: User
+) -> InsuredPerson:
+    values = _resolve_insured(session, data, person)
+    before = audit.snapshot(person, INSURED_FIELDS)
+    for field, value in values.items():
+        setattr(person, field, value)
+    session.flush()
+    after = audit.snapshot(person, INSURED_FIELDS)
+    if after != before:
+        audit.record(session=session, actor=actor, action="insured.updated",
+                     subject_type="insured", subject_id=person.id, before=before, after=after)
+    return person
+
+
+def may_see_full_id(user: User, settings: Settings) -> bool:
+    return user.role.value in settings.id_full_view_roles
+
+
+def record_full_id_view(
+    *, session: Session, people: list[InsuredPerson], actor: User, ip: str | None, via: str
+) -> None:
+    """Every whole ID number shown is audited: who saw whose number, when and where."""
+    if not people:
+        return
+    subject_id = str(people[0].id) if len(people) == 1 else f"{len(people)} people"
+    audit.record(session=session, actor=actor, action="insured.id_number_viewed",
+                 subject_type="insured", subject_id=subject_id, ip=ip,
+                 after={"via": via, "insured_ids": [p.id for p in people]})

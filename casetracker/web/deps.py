@@ -1,0 +1,110 @@
+"""The single home of request dependencies: DbSession, the current user, role checks, forms."""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Query, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from casetracker.auth import service as auth_service
+from casetracker.auth.models import Role, User
+from casetracker.core.i18n import _
+from casetracker.core.settings import Settings
+from casetracker.core.validation import MAX_DB_INT
+
+SESSION_USER_KEY = "uid"
+
+
+class LoginRequired(Exception):
+    """No signed-in user: pages redirect to the login page, the API answers 401."""
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One unit of work per request: commit on success, roll back on any error."""
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    with factory.begin() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _page_user(request: Request, session: DbSession) -> User:
+    uid = request.session.get(SESSION_USER_KEY)
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is None or not user.is_active:
+        request.session.pop(SESSION_USER_KEY, None)
+        raise LoginRequired
+    request.state.user = user
+    return user
+
+
+def _api_user(request: Request, session: DbSession) -> User:
+    scheme, _sep, token = request.headers.get("authorization", "").partition(" ")
+    user = None
+    if scheme.lower() == "bearer" and token.strip():
+        user = auth_service.user_for_token(session=session, token=token.strip())
+    if user is None:
+        raise LoginRequired
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(_page_user)]
+ApiUser = Annotated[User, Depends(_api_user)]
+
+
+def optional_page_user(request: Request, session: DbSession) -> User | None:
+    try:
+        return _page_user(request, session)
+    except LoginRequired:
+        return None
+
+
+def _check_role(user: User, roles: tuple[Role, ...]) -> User:
+    if roles and user.role not in roles:
+        raise HTTPException(403, _("当前角色无权进行此操作"))
+    return user
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    """A page dependency: signed in, and (when roles are named) one of them."""
+
+    def dependency(user: CurrentUser) -> User:
+        return _check_role(user, roles)
+
+    return dependency
+
+
+def require_api_role(*roles: Role) -> Callable[[User], User]:
+    """The API twin of `require_role`: bearer token, and (when named) one of the roles."""
+
+    def dependency(user: ApiUser) -> User:
+        return _check_role(user, roles)
+
+    return dependency
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields (the CSRF check has usually parsed it already)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+RowId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+SearchText = Annotated[str, Query(max_length=100)]
+FilterId = Annotated[int | None, Query(ge=1, le=MAX_DB_INT)]

@@ -1,0 +1,48 @@
+"""Pure ASGI middlewares: the request's language, and the security headers of every answer."""
+
+from http.cookies import SimpleCookie
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from casetracker.core import i18n
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"frame-ancestors 'none'; form-action 'self'",
+    ),
+]
+
+
+class LocaleAndHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookie_header = dict(scope["headers"]).get(b"cookie", b"").decode("latin-1")
+        cookies = SimpleCookie()
+        try:
+            cookies.load(cookie_header)
+        except Exception:  # a malformed cookie header is the client's problem, not a 500
+            cookies = SimpleCookie()
+        lang = cookies["lang"].value if "lang" in cookies else None
+        token = i18n.current_locale.set(i18n.pick_locale(lang))
+        is_docs = scope["path"] in ("/api/docs", "/api/redoc")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start" and not is_docs:
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            i18n.current_locale.reset(token)

@@ -1,0 +1,70 @@
+"""Jinja2 pages: gettext from the request's language, CSRF token and formatting helpers."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import Response
+
+from casetracker.auth.models import ROLE_LABELS, Role
+from casetracker.core import clock, i18n
+from casetracker.core.identifiers import mask_id_number
+from casetracker.core.paths import TEMPLATES
+from casetracker.web.csrf import csrf_token
+
+templates = Jinja2Templates(env=Environment(
+    loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(),
+    extensions=["jinja2.ext.i18n"],
+))
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True
+)
+
+
+def _fmt_datetime(value: datetime | None) -> str:
+    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _fmt_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _fmt_money(value: Decimal | None) -> str:
+    return f"{value:,.2f}" if value is not None else ""
+
+
+def _choices(items: list[Any], label: str) -> list[tuple[int, str]]:
+    """Rows as (id, label) pairs for a <select>."""
+    return [(item.id, getattr(item, label)) for item in items]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _role_label(role: Role | str) -> str:
+    return i18n.gettext(ROLE_LABELS[Role(role)])
+
+
+templates.env.filters.update(
+    datetime=_fmt_datetime, date=_fmt_date, money=_fmt_money, mask=mask_id_number,
+    role=_role_label, choices=_choices, json=_json,
+)
+templates.env.globals.update(locales=i18n.LOCALES)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> Response:
+    """Render a page with the user, CSRF token and language every layout needs."""
+    ctx: dict[str, Any] = {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "locale": i18n.current_locale.get(),
+    }
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
