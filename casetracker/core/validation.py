@@ -25,7 +25,8 @@ def _no_nul(value: str) -> str:
     return value
 
 
-def _blank_to_none(value: Any) -> Any:
+def blank_to_none(value: Any) -> Any:
+    """An empty form field or query parameter means 'not given'."""
     return None if isinstance(value, str) and not value.strip() else value
 
 
@@ -55,7 +56,8 @@ def text(max_length: int, *, min_length: int = 0) -> Any:
 
 IdNumber = Annotated[str, Field(max_length=40), AfterValidator(_id_number)]
 CreditCode = Annotated[str, Field(max_length=40), AfterValidator(_credit_code)]
-OptionalId = Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=1, le=MAX_DB_INT)]
+PositiveId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
+OptionalId = Annotated[PositiveId | None, BeforeValidator(blank_to_none)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 _MESSAGES: dict[str, str] = {

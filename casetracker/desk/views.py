@@ -18,9 +18,9 @@ def desk(request: Request, session: DbSession, user: CurrentUser) -> Response:
     my_clients = list(session.scalars(
         select(Client).where(Client.owner_id == user.id).order_by(Client.name)))
     active = or_(InsuredPerson.leave_on.is_(None), InsuredPerson.leave_on >= today)
-    counts = dict(session.execute(
+    counts: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]
         select(InsuredPerson.client_id, func.count()).where(active)
-        .group_by(InsuredPerson.client_id)).tuples().all())
+        .group_by(InsuredPerson.client_id)).all())
     return render(request, "desk/home.html", {
         "my_clients": my_clients, "counts": counts, "today": today,
         "total_clients": session.scalar(select(func.count()).select_from(Client)),

@@ -1,21 +1,24 @@
 """What forms and the API accept and return for clients and insured people."""
 
 from datetime import date
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from casetracker.core.i18n import _
-from casetracker.core.validation import MAX_DB_INT, CreditCode, IdNumber, Money, OptionalId, text
+from casetracker.core.validation import (
+    CreditCode,
+    IdNumber,
+    Money,
+    OptionalId,
+    PositiveId,
+    blank_to_none,
+    text,
+)
 
 
-def _blank_to_none(value: Any) -> Any:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
-OptionalIdNumber = Annotated[IdNumber | None, BeforeValidator(_blank_to_none)]
-RequiredId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
+OptionalDate = Annotated[date | None, BeforeValidator(blank_to_none)]
+OptionalIdNumber = Annotated[IdNumber | None, BeforeValidator(blank_to_none)]
 
 
 class ClientForm(BaseModel):
@@ -28,7 +31,7 @@ class ClientForm(BaseModel):
     address: text(200) = Field("", title="地址")  # type: ignore[valid-type]
     sales_rep_id: OptionalId = Field(None, title="业务员")
     owner_id: OptionalId = Field(None, title="负责专员")
-    default_region_id: RequiredId = Field(title="默认参保地")
+    default_region_id: PositiveId = Field(title="默认参保地")
 
 
 class InsuredForm(BaseModel):
@@ -38,7 +41,7 @@ class InsuredForm(BaseModel):
 
     name: text(50, min_length=1) = Field(title="姓名")  # type: ignore[valid-type]
     id_number: OptionalIdNumber = Field(None, title="身份证号码")
-    client_id: RequiredId = Field(title="客户")
+    client_id: PositiveId = Field(title="客户")
     region_id: OptionalId = Field(None, title="参保地")
     hire_on: date = Field(title="入职日期")
     leave_on: OptionalDate = Field(None, title="离职日期")

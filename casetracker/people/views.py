@@ -8,7 +8,7 @@ from pydantic import BeforeValidator
 from starlette.responses import Response
 
 from casetracker.core.errors import Invalid
-from casetracker.core.validation import MAX_DB_INT
+from casetracker.core.validation import PositiveId, blank_to_none
 from casetracker.people import service as people_service
 from casetracker.people.schemas import ClientForm, InsuredForm
 from casetracker.web.deps import (
@@ -28,11 +28,7 @@ from casetracker.web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
 
 
-def _blank_to_none(value: Any) -> Any:
-    return None if value == "" else value
-
-
-Filter = Annotated[int | None, BeforeValidator(_blank_to_none), Query(ge=1, le=MAX_DB_INT)]
+Filter = Annotated[PositiveId | None, BeforeValidator(blank_to_none), Query()]
 Status = Annotated[str, Query(pattern="^(|active|left)$")]
 
 

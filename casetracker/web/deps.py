@@ -1,6 +1,7 @@
 """The single home of request dependencies: DbSession, the current user, role checks, forms."""
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Query, Request
@@ -13,6 +14,21 @@ from casetracker.core.settings import Settings
 from casetracker.core.validation import MAX_DB_INT
 
 SESSION_USER_KEY = "uid"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What pages show of the signed-in user; plain values, so an error page rendered after
+    the request's database session has closed can still show them."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+
+
+def _remember(request: Request, user: User) -> None:
+    request.state.user = Viewer(user.id, user.username, user.display_name, user.role)
 
 
 class LoginRequired(Exception):
@@ -47,7 +63,7 @@ def _page_user(request: Request, session: DbSession) -> User:
     if user is None or not user.is_active:
         request.session.pop(SESSION_USER_KEY, None)
         raise LoginRequired
-    request.state.user = user
+    _remember(request, user)
     return user
 
 
@@ -58,7 +74,7 @@ def _api_user(request: Request, session: DbSession) -> User:
         user = auth_service.user_for_token(session=session, token=token.strip())
     if user is None:
         raise LoginRequired
-    request.state.user = user
+    _remember(request, user)
     return user
 
 

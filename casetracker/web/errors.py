@@ -2,6 +2,7 @@
 for bad input. Routes need no try blocks: they raise, and these handlers answer."""
 
 import logging
+from urllib.parse import urlencode
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -63,9 +64,11 @@ def install(app: FastAPI) -> None:
         if _is_api(request):
             return _answer(request, 401, _default_message(401))
         target = request.url.path
-        if request.method == "GET" and request.url.query:
+        if request.method == "GET" and request.url.query and len(request.url.query) < 1000:
             target += "?" + request.url.query
-        return RedirectResponse(f"/login?next={target}" if target != "/" else "/login", 303)
+        if target == "/":
+            return RedirectResponse("/login", 303)
+        return RedirectResponse("/login?" + urlencode({"next": target}), 303)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
