@@ -130,3 +130,7 @@ def token_create(
         _fail(exc.message)
     typer.echo(f"已为 {user} 创建 API 令牌（请妥善保存，只显示这一次）：")
     typer.echo(token)
+
+
+if __name__ == "__main__":
+    app()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
 from casetracker.core import clock
-from casetracker.core.identifiers import ric_check_char, uscc_check_char
+from casetracker.core.identifiers import is_valid_id_number, ric_check_char, uscc_check_char
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 
 REGIONS = [  # name, 本市, cut-off day, report window (h), written report (working days)
@@ -41,8 +41,8 @@ USERS = [  # username, display name, role
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英文华建国红梅志强玉兰海燕晓东春燕丹凯鹏飞雪莉宇航子涵欣怡浩然梓萱俊杰"  # noqa: E501
-AREA_CODES = ["310101", "310104", "310115", "320505", "320583", "330106", "340102", "410102",
-              "420106", "510107", "362201", "130102"]
+AREA_CODES = ["310101", "310104", "310110", "320583", "330106", "340102", "410102", "420106",
+              "510107", "362201", "130102", "370202"]
 INSURED_COUNT = 300
 
 
@@ -66,7 +66,7 @@ def _id_number(rng: random.Random, used: set[str]) -> str:
         born = date(1968, 1, 1) + timedelta(days=rng.randrange(0, 365 * 36))
         first17 = f"{rng.choice(AREA_CODES)}{born:%Y%m%d}{rng.randrange(0, 1000):03d}"
         number = first17 + ric_check_char(first17)
-        if number not in used:
+        if number not in used and is_valid_id_number(number):
             used.add(number)
             return number
 
@@ -128,7 +128,7 @@ def load(*, session: Session) -> DemoResult:
 
     used: set[str] = set()
     existing = {(c, n) for c, n in session.execute(
-        select(InsuredPerson.client_id, InsuredPerson.id_number)).tuples()}
+        select(InsuredPerson.client_id, InsuredPerson.id_number))}
     for index in range(INSURED_COUNT):
         client = clients[index % len(clients)]
         id_number = _id_number(rng, used)

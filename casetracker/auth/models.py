@@ -7,6 +7,7 @@ from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetracker.core.db import Base, UTCDateTime
+from casetracker.core.i18n import N_
 
 
 class Role(enum.StrEnum):
@@ -15,7 +16,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"  # 系统管理员
 
 
-ROLE_LABELS = {Role.SPECIALIST: "专员", Role.SUPERVISOR: "主管", Role.ADMIN: "管理员"}
+ROLE_LABELS = {Role.SPECIALIST: N_("专员"), Role.SUPERVISOR: N_("主管"), Role.ADMIN: N_("管理员")}
 
 
 class User(Base):

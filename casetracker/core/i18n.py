@@ -45,6 +45,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
+    """Mark a message for the catalogue without translating it yet (translated when shown)."""
+    return message
+
+
 def pick_locale(cookie: str | None) -> str:
     """Chinese unless the user chose English with the language switch (the `lang` cookie).
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_, _
 from casetracker.core.identifiers import (
     InvalidIdentifier,
     normalise_credit_code,
@@ -61,36 +61,36 @@ OptionalId = Annotated[PositiveId | None, BeforeValidator(blank_to_none)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 _MESSAGES: dict[str, str] = {
-    "missing": "必填",
-    "string_too_short": "必填",
-    "string_too_long": "不能超过 {max_length} 个字符",
-    "string_type": "应为文字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than_equal": "不能大于 {le}",
-    "greater_than": "应大于 {gt}",
-    "less_than": "应小于 {lt}",
-    "decimal_parsing": "应为数字，例如 8500.00",
-    "decimal_type": "应为数字，例如 8500.00",
-    "decimal_max_digits": "数字位数过多（最多 {max_digits} 位）",
-    "decimal_max_places": "最多 {decimal_places} 位小数",
-    "decimal_whole_digits": "整数部分位数过多",
-    "finite_number": "应为有限数字",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_type": "日期格式应为 YYYY-MM-DD",
-    "datetime_parsing": "时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00",
-    "datetime_from_date_parsing": "时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00",
-    "bool_parsing": "应为是或否",
-    "literal_error": "不是允许的取值",
-    "enum": "不是允许的取值",
-    "json_invalid": "请求体不是有效的 JSON",
-    "model_type": "请求体格式不正确",
-    "model_attributes_type": "请求体格式不正确",
-    "dict_type": "请求体格式不正确",
-    "list_type": "应为列表",
+    "missing": N_("必填"),
+    "string_too_short": N_("必填"),
+    "string_too_long": N_("不能超过 {max_length} 个字符"),
+    "string_type": N_("应为文字"),
+    "int_parsing": N_("应为整数"),
+    "int_type": N_("应为整数"),
+    "int_from_float": N_("应为整数"),
+    "greater_than_equal": N_("不能小于 {ge}"),
+    "less_than_equal": N_("不能大于 {le}"),
+    "greater_than": N_("应大于 {gt}"),
+    "less_than": N_("应小于 {lt}"),
+    "decimal_parsing": N_("应为数字，例如 8500.00"),
+    "decimal_type": N_("应为数字，例如 8500.00"),
+    "decimal_max_digits": N_("数字位数过多（最多 {max_digits} 位）"),
+    "decimal_max_places": N_("最多 {decimal_places} 位小数"),
+    "decimal_whole_digits": N_("整数部分位数过多"),
+    "finite_number": N_("应为有限数字"),
+    "date_from_datetime_parsing": N_("日期格式应为 YYYY-MM-DD"),
+    "date_parsing": N_("日期格式应为 YYYY-MM-DD"),
+    "date_type": N_("日期格式应为 YYYY-MM-DD"),
+    "datetime_parsing": N_("时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00"),
+    "datetime_from_date_parsing": N_("时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00"),
+    "bool_parsing": N_("应为是或否"),
+    "literal_error": N_("不是允许的取值"),
+    "enum": N_("不是允许的取值"),
+    "json_invalid": N_("请求体不是有效的 JSON"),
+    "model_type": N_("请求体格式不正确"),
+    "model_attributes_type": N_("请求体格式不正确"),
+    "dict_type": N_("请求体格式不正确"),
+    "list_type": N_("应为列表"),
 }
 
 
@@ -124,7 +124,8 @@ def field_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> 
     for error in exc.errors():
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
         name = loc[0] if loc else "__root__"
-        messages.setdefault(name, f"{field_label(model, name)}：{describe_error(error)}")
+        messages.setdefault(name, _("{label}：{message}").format(
+            label=field_label(model, name), message=describe_error(error)))
     return messages
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_, _
 from casetracker.core.validation import (
     CreditCode,
     IdNumber,
@@ -24,14 +24,14 @@ OptionalIdNumber = Annotated[IdNumber | None, BeforeValidator(blank_to_none)]
 class ClientForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: text(100, min_length=1) = Field(title="客户名称")  # type: ignore[valid-type]
-    credit_code: CreditCode = Field(title="统一社会信用代码")
-    contact_name: text(50) = Field("", title="联系人")  # type: ignore[valid-type]
-    contact_phone: text(30) = Field("", title="联系电话")  # type: ignore[valid-type]
-    address: text(200) = Field("", title="地址")  # type: ignore[valid-type]
-    sales_rep_id: OptionalId = Field(None, title="业务员")
-    owner_id: OptionalId = Field(None, title="负责专员")
-    default_region_id: PositiveId = Field(title="默认参保地")
+    name: text(100, min_length=1) = Field(title=N_("客户名称"))  # type: ignore[valid-type]
+    credit_code: CreditCode = Field(title=N_("统一社会信用代码"))
+    contact_name: text(50) = Field("", title=N_("联系人"))  # type: ignore[valid-type]
+    contact_phone: text(30) = Field("", title=N_("联系电话"))  # type: ignore[valid-type]
+    address: text(200) = Field("", title=N_("地址"))  # type: ignore[valid-type]
+    sales_rep_id: OptionalId = Field(None, title=N_("业务员"))
+    owner_id: OptionalId = Field(None, title=N_("负责专员"))
+    default_region_id: PositiveId = Field(title=N_("默认参保地"))
 
 
 class InsuredForm(BaseModel):
@@ -39,14 +39,14 @@ class InsuredForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    name: text(50, min_length=1) = Field(title="姓名")  # type: ignore[valid-type]
-    id_number: OptionalIdNumber = Field(None, title="身份证号码")
-    client_id: PositiveId = Field(title="客户")
-    region_id: OptionalId = Field(None, title="参保地")
-    hire_on: date = Field(title="入职日期")
-    leave_on: OptionalDate = Field(None, title="离职日期")
-    contribution_base: Money = Field(title="缴费基数")
-    phone: text(30) = Field("", title="联系电话")  # type: ignore[valid-type]
+    name: text(50, min_length=1) = Field(title=N_("姓名"))  # type: ignore[valid-type]
+    id_number: OptionalIdNumber = Field(None, title=N_("身份证号码"))
+    client_id: PositiveId = Field(title=N_("客户"))
+    region_id: OptionalId = Field(None, title=N_("参保地"))
+    hire_on: date = Field(title=N_("入职日期"))
+    leave_on: OptionalDate = Field(None, title=N_("离职日期"))
+    contribution_base: Money = Field(title=N_("缴费基数"))
+    phone: text(30) = Field("", title=N_("联系电话"))  # type: ignore[valid-type]
 
     @field_validator("leave_on")
     @classmethod

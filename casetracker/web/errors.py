@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from casetracker.core.errors import DomainError
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_, _
 from casetracker.core.validation import describe_error
 from casetracker.web.deps import LoginRequired
 from casetracker.web.templating import render
@@ -21,15 +21,15 @@ from casetracker.web.templating import render
 log = logging.getLogger(__name__)
 
 STATUS_MESSAGES = {
-    400: "请求无效",
-    401: "请先登录或提供有效的 API 令牌",
-    403: "当前角色无权进行此操作",
-    404: "未找到请求的页面或记录",
-    405: "不支持该请求方法",
-    409: "数据已被他人修改，请刷新后重试",
-    413: "上传内容过大",
-    422: "提交的数据无效",
-    500: "服务器内部错误，已记录，请稍后重试",
+    400: N_("请求无效"),
+    401: N_("请先登录或提供有效的 API 令牌"),
+    403: N_("当前角色无权进行此操作"),
+    404: N_("未找到请求的页面或记录"),
+    405: N_("不支持该请求方法"),
+    409: N_("数据已被他人修改，请刷新后重试"),
+    413: N_("上传内容过大"),
+    422: N_("提交的数据无效"),
+    500: N_("服务器内部错误，已记录，请稍后重试"),
 }
 
 
