@@ -13,8 +13,9 @@ from casetracker.core.db import make_engine, make_sessionmaker, session_scope
 from casetracker.core.errors import DomainError
 from casetracker.core.settings import Settings, get_settings
 
-app = typer.Typer(help="casetracker：社保客户维护专员工作台", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="casetracker：社保客户维护专员工作台", no_args_is_help=True, add_completion=False
+)
 db_app = typer.Typer(help="数据库结构（迁移）", no_args_is_help=True)
 user_app = typer.Typer(help="员工账号", no_args_is_help=True)
 token_app = typer.Typer(help="API 令牌", no_args_is_help=True)
@@ -67,8 +68,15 @@ def serve(
         typer.echo("提示：SQLite 只适合单进程；多进程请使用 PostgreSQL。", err=True)
     settings.resolved_secret_key()  # created once here, so every worker reads the same key
     typer.echo(f"casetracker 正在运行：http://{host}:{port}/")
-    uvicorn.run("casetracker.main:create_app", factory=True, host=host, port=port,
-                workers=workers, proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "casetracker.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 @app.command()
@@ -80,8 +88,10 @@ def demo() -> None:
     migrations.upgrade(settings.resolved_database_url)
     with session_scope(_factory(settings)) as session:
         result = demo_data.load(session=session)
-    typer.echo(f"演示数据已就绪：参保地 {result.regions} 个，客户 {result.clients} 家，"
-               f"参保人 {result.insured} 人。")
+    typer.echo(
+        f"演示数据已就绪：参保地 {result.regions} 个，客户 {result.clients} 家，"
+        f"参保人 {result.insured} 人。"
+    )
     typer.echo("演示账号（密码每次运行 demo 时重新生成）：")
     for username, password in result.passwords.items():
         typer.echo(f"  {username:<10} {password}")
@@ -108,8 +118,13 @@ def user_add(
     password = _read_password()
     try:
         with session_scope(_factory(settings)) as session:
-            user = auth_service.add_user(session=session, username=name, role=role,
-                                         password=password, display_name=display_name)
+            user = auth_service.add_user(
+                session=session,
+                username=name,
+                role=role,
+                password=password,
+                display_name=display_name,
+            )
             typer.echo(f"已创建用户 {user.username}（{role.value}）")
     except DomainError as exc:
         _fail(exc.message)

@@ -25,14 +25,23 @@ REGIONS = [  # name, 本市, cut-off day, report window (h), written report (wor
     ("苏州市", False, 20, 24, 3),
     ("杭州市", False, 25, 72, 5),
 ]
-SALES_REPS = [("周建国", "13816620001"), ("吴晓梅", "13916620002"), ("郑海涛", "13761620003"),
-              ("冯丽娟", "18621620004")]
+SALES_REPS = [
+    ("周建国", "13816620001"),
+    ("吴晓梅", "13916620002"),
+    ("郑海涛", "13761620003"),
+    ("冯丽娟", "18621620004"),
+]
 CLIENTS = [  # name, region index, contact
-    ("上海浦江精密机械有限公司", 0, "陈经理"), ("上海申城物流有限公司", 0, "李主管"),
-    ("上海东方餐饮管理有限公司", 0, "王女士"), ("上海华亭物业服务有限公司", 0, "赵经理"),
-    ("上海博远电子科技有限公司", 0, "孙主管"), ("苏州工业园区新锐制造有限公司", 1, "周经理"),
-    ("苏州吴中恒达包装有限公司", 1, "钱女士"), ("昆山同创汽车零部件有限公司", 1, "蒋主管"),
-    ("杭州西溪仓储服务有限公司", 2, "沈经理"), ("杭州滨江智联客服有限公司", 2, "韩女士"),
+    ("上海浦江精密机械有限公司", 0, "陈经理"),
+    ("上海申城物流有限公司", 0, "李主管"),
+    ("上海东方餐饮管理有限公司", 0, "王女士"),
+    ("上海华亭物业服务有限公司", 0, "赵经理"),
+    ("上海博远电子科技有限公司", 0, "孙主管"),
+    ("苏州工业园区新锐制造有限公司", 1, "周经理"),
+    ("苏州吴中恒达包装有限公司", 1, "钱女士"),
+    ("昆山同创汽车零部件有限公司", 1, "蒋主管"),
+    ("杭州西溪仓储服务有限公司", 2, "沈经理"),
+    ("杭州滨江智联客服有限公司", 2, "韩女士"),
 ]
 USERS = [  # username, display name, role
     ("zhangli", "张丽", Role.SPECIALIST),
@@ -41,8 +50,20 @@ USERS = [  # username, display name, role
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英文华建国红梅志强玉兰海燕晓东春燕丹凯鹏飞雪莉宇航子涵欣怡浩然梓萱俊杰"  # noqa: E501
-AREA_CODES = ["310101", "310104", "310110", "320583", "330106", "340102", "410102", "420106",
-              "510107", "362201", "130102", "370202"]
+AREA_CODES = [
+    "310101",
+    "310104",
+    "310110",
+    "320583",
+    "330106",
+    "340102",
+    "410102",
+    "420106",
+    "510107",
+    "362201",
+    "130102",
+    "370202",
+]
 INSURED_COUNT = 300
 
 
@@ -85,8 +106,13 @@ def load(*, session: Session) -> DemoResult:
         password = secrets.token_urlsafe(9)
         user = auth_service.get_user(session=session, username=username)
         if user is None:
-            user = auth_service.add_user(session=session, username=username, role=role,
-                                         password=password, display_name=display_name)
+            user = auth_service.add_user(
+                session=session,
+                username=username,
+                role=role,
+                password=password,
+                display_name=display_name,
+            )
         else:
             auth_service.set_password(session=session, user=user, password=password, actor=None)
         users[username] = user
@@ -96,8 +122,13 @@ def load(*, session: Session) -> DemoResult:
     for name, is_local, cutoff, hours, days in REGIONS:
         region = session.scalar(select(Region).where(Region.name == name))
         if region is None:
-            region = Region(name=name, is_local=is_local, cutoff_day=cutoff,
-                            injury_report_hours=hours, written_report_working_days=days)
+            region = Region(
+                name=name,
+                is_local=is_local,
+                cutoff_day=cutoff,
+                injury_report_hours=hours,
+                written_report_working_days=days,
+            )
             session.add(region)
         regions.append(region)
     reps: list[SalesRep] = []
@@ -116,10 +147,14 @@ def load(*, session: Session) -> DemoResult:
         client = session.scalar(select(Client).where(Client.name == name))
         if client is None:
             client = Client(
-                name=name, credit_code=code, contact_name=contact,
+                name=name,
+                credit_code=code,
+                contact_name=contact,
                 contact_phone=phone,
-                address="", sales_rep_id=reps[index % len(reps)].id,
-                owner_id=users["zhangli"].id, default_region_id=regions[region_index].id,
+                address="",
+                sales_rep_id=reps[index % len(reps)].id,
+                owner_id=users["zhangli"].id,
+                default_region_id=regions[region_index].id,
                 created_at=now,
             )
             session.add(client)
@@ -127,26 +162,34 @@ def load(*, session: Session) -> DemoResult:
     session.flush()
 
     used: set[str] = set()
-    existing = {(c, n) for c, n in session.execute(
-        select(InsuredPerson.client_id, InsuredPerson.id_number))}
+    existing = {
+        (c, n) for c, n in session.execute(select(InsuredPerson.client_id, InsuredPerson.id_number))
+    }
     for index in range(INSURED_COUNT):
         client = clients[index % len(clients)]
         id_number = _id_number(rng, used)
         hire_on = date(2019, 1, 1) + timedelta(days=rng.randrange(0, 365 * 7 + 300))
-        leave_on = (hire_on + timedelta(days=rng.randrange(30, 900))
-                    if rng.random() < 0.15 else None)
+        leave_on = hire_on + timedelta(days=rng.randrange(30, 900)) if rng.random() < 0.15 else None
         base = Decimal(rng.randrange(7310, 36921)).quantize(Decimal("1.00"))
         name = _name(rng)
         phone = f"13{rng.randrange(0, 10)}{rng.randrange(10**8):08d}"
         if (client.id, id_number) in existing:
             continue
-        session.add(InsuredPerson(
-            name=name, id_number=id_number, client_id=client.id,
-            region_id=client.default_region_id, hire_on=hire_on, leave_on=leave_on,
-            contribution_base=base, phone=phone,
-            created_at=now,
-        ))
+        session.add(
+            InsuredPerson(
+                name=name,
+                id_number=id_number,
+                client_id=client.id,
+                region_id=client.default_region_id,
+                hire_on=hire_on,
+                leave_on=leave_on,
+                contribution_base=base,
+                phone=phone,
+                created_at=now,
+            )
+        )
     session.flush()
     count = session.scalar(select(func.count()).select_from(InsuredPerson)) or 0
-    return DemoResult(passwords=passwords, regions=len(regions), clients=len(clients),
-                      insured=count)
+    return DemoResult(
+        passwords=passwords, regions=len(regions), clients=len(clients), insured=count
+    )

@@ -68,7 +68,13 @@ def create_app(
     from casetracker.web import fonts
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for router in (fonts.router, auth_views.router, desk_views.router, people_views.router,
-                   admin_views.router, people_api.router):
+    for router in (
+        fonts.router,
+        auth_views.router,
+        desk_views.router,
+        people_views.router,
+        admin_views.router,
+        people_api.router,
+    ):
         app.include_router(router)
     return app

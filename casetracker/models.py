@@ -5,5 +5,13 @@ from casetracker.auth.models import ApiToken, User
 from casetracker.core.db import Base
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "Client", "InsuredPerson", "Region", "SalesRep",
-           "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Client",
+    "InsuredPerson",
+    "Region",
+    "SalesRep",
+    "User",
+]

@@ -52,8 +52,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture
 def session_factory(connection: Connection) -> sessionmaker[Session]:
-    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
-                        expire_on_commit=False)
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
 
 
 @pytest.fixture
@@ -79,8 +80,9 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 def make_user(session: Session, username: str, role: Role, display_name: str) -> User:
-    user = auth_service.add_user(session=session, username=username, role=role,
-                                 password=PASSWORD, display_name=display_name)
+    user = auth_service.add_user(
+        session=session, username=username, role=role, password=PASSWORD, display_name=display_name
+    )
     session.commit()
     return user
 
@@ -111,8 +113,9 @@ def csrf_from(html: str) -> str:
 
 def log_in(client: TestClient, user: User) -> TestClient:
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 303, response.text
     return client
 
@@ -159,24 +162,51 @@ def world(session: Session) -> World:
     from casetracker.core.identifiers import ric_check_char
 
     wang_id = WANG_ID[:17] + ric_check_char(WANG_ID[:17])
-    local = Region(name="上海市", is_local=True, cutoff_day=15, injury_report_hours=24,
-                   written_report_working_days=5)
-    remote = Region(name="杭州市", is_local=False, cutoff_day=25, injury_report_hours=72,
-                    written_report_working_days=5)
+    local = Region(
+        name="上海市",
+        is_local=True,
+        cutoff_day=15,
+        injury_report_hours=24,
+        written_report_working_days=5,
+    )
+    remote = Region(
+        name="杭州市",
+        is_local=False,
+        cutoff_day=25,
+        injury_report_hours=72,
+        written_report_working_days=5,
+    )
     rep = SalesRep(name="周建国", phone="13816620001")
     session.add_all([local, remote, rep])
     session.flush()
-    client_row = Client(name="上海浦江精密机械有限公司", credit_code=VALID_CREDIT_CODE,
-                        contact_name="陈经理", sales_rep_id=rep.id, default_region_id=local.id,
-                        created_at=clock.now())
+    client_row = Client(
+        name="上海浦江精密机械有限公司",
+        credit_code=VALID_CREDIT_CODE,
+        contact_name="陈经理",
+        sales_rep_id=rep.id,
+        default_region_id=local.id,
+        created_at=clock.now(),
+    )
     session.add(client_row)
     session.flush()
-    li = InsuredPerson(name="李秀英", id_number=LI_ID, client_id=client_row.id,
-                       region_id=local.id, hire_on=date(2024, 3, 1),
-                       contribution_base=Decimal("8500.00"), created_at=clock.now())
-    wang = InsuredPerson(name="王建国", id_number=wang_id, client_id=client_row.id,
-                         region_id=local.id, hire_on=date(2025, 6, 1),
-                         contribution_base=Decimal("12000.00"), created_at=clock.now())
+    li = InsuredPerson(
+        name="李秀英",
+        id_number=LI_ID,
+        client_id=client_row.id,
+        region_id=local.id,
+        hire_on=date(2024, 3, 1),
+        contribution_base=Decimal("8500.00"),
+        created_at=clock.now(),
+    )
+    wang = InsuredPerson(
+        name="王建国",
+        id_number=wang_id,
+        client_id=client_row.id,
+        region_id=local.id,
+        hire_on=date(2025, 6, 1),
+        contribution_base=Decimal("12000.00"),
+        created_at=clock.now(),
+    )
     session.add_all([li, wang])
     session.commit()
     return World(local, remote, rep, client_row, li, wang)

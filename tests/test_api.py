@@ -9,14 +9,16 @@ from casetracker.auth.models import User
 from tests.conftest import LI_ID, World, bearer
 
 
-def test_clients_need_a_token(client: TestClient, anna: User, session: Session,
-                              world: World) -> None:
+def test_clients_need_a_token(
+    client: TestClient, anna: User, session: Session, world: World
+) -> None:
     refused = client.get("/api/v1/clients")
     assert refused.status_code == 401
     assert refused.json()["detail"] == "请先登录或提供有效的 API 令牌"
     assert refused.headers["www-authenticate"] == "Bearer"
-    assert client.get("/api/v1/clients", headers={"Authorization": "Bearer nope"}
-                      ).status_code == 401
+    assert (
+        client.get("/api/v1/clients", headers={"Authorization": "Bearer nope"}).status_code == 401
+    )
     response = client.get("/api/v1/clients", headers=bearer(session, anna))
     assert response.status_code == 200
     items = response.json()["items"]
@@ -27,42 +29,53 @@ def test_a_browser_session_is_not_an_api_credential(as_anna: TestClient) -> None
     assert as_anna.get("/api/v1/clients").status_code == 401
 
 
-def test_insured_ids_are_masked_for_a_specialist(client: TestClient, anna: User,
-                                                 session: Session, world: World) -> None:
+def test_insured_ids_are_masked_for_a_specialist(
+    client: TestClient, anna: User, session: Session, world: World
+) -> None:
     body = client.get("/api/v1/insured", params={"q": "李"}, headers=bearer(session, anna)).json()
     assert body["total"] == 1
     person = body["items"][0]
     assert (person["id"], person["name"], person["id_number"]) == (
-        world.li.id, "李秀英", "1101**********002X")
+        world.li.id,
+        "李秀英",
+        "1101**********002X",
+    )
     assert person["id_number_masked"] is True
-    assert session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "insured.id_number_viewed")) is None
+    assert (
+        session.scalar(select(AuditEvent).where(AuditEvent.action == "insured.id_number_viewed"))
+        is None
+    )
 
 
-def test_insured_ids_are_whole_for_an_admin_and_audited(client: TestClient, ada: User,
-                                                        session: Session, world: World) -> None:
+def test_insured_ids_are_whole_for_an_admin_and_audited(
+    client: TestClient, ada: User, session: Session, world: World
+) -> None:
     body = client.get("/api/v1/insured", headers=bearer(session, ada)).json()
     assert {p["id_number"] for p in body["items"]} >= {LI_ID}
-    event = session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "insured.id_number_viewed"))
-    assert event is not None and event.after is not None
+    event = session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "insured.id_number_viewed")
+    )
+    assert event is not None
+    assert event.after is not None
     assert sorted(event.after["insured_ids"]) == sorted([world.li.id, world.wang.id])
 
 
-def test_it_pages_with_offset_and_limit(client: TestClient, anna: User, session: Session,
-                                        world: World) -> None:
+def test_it_pages_with_offset_and_limit(
+    client: TestClient, anna: User, session: Session, world: World
+) -> None:
     headers = bearer(session, anna)
     first = client.get("/api/v1/insured", params={"limit": 1}, headers=headers).json()
-    second = client.get("/api/v1/insured", params={"limit": 1, "offset": 1},
-                        headers=headers).json()
+    second = client.get("/api/v1/insured", params={"limit": 1, "offset": 1}, headers=headers).json()
     assert first["total"] == second["total"] == 2
     assert first["items"][0]["id"] != second["items"][0]["id"]
 
 
-def test_bad_parameters_get_a_chinese_detail(client: TestClient, anna: User,
-                                             session: Session) -> None:
-    response = client.get("/api/v1/insured", params={"limit": "lots"},
-                          headers=bearer(session, anna))
+def test_bad_parameters_get_a_chinese_detail(
+    client: TestClient, anna: User, session: Session
+) -> None:
+    response = client.get(
+        "/api/v1/insured", params={"limit": "lots"}, headers=bearer(session, anna)
+    )
     assert response.status_code == 422
     assert response.json()["detail"].startswith("提交的数据无效")
     assert "应为整数" in response.json()["detail"]

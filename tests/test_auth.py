@@ -19,11 +19,14 @@ def test_it_redirects_pages_to_login_when_signed_out(client: TestClient) -> None
     assert parse_qs(location.query) == {"next": ["/insured?q=%E6%9D%8E"]}
 
 
-def test_it_logs_in_and_out_with_a_secure_cookie(client: TestClient, anna: User,
-                                                 session: Session) -> None:
+def test_it_logs_in_and_out_with_a_secure_cookie(
+    client: TestClient, anna: User, session: Session
+) -> None:
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"username": "anna", "password": PASSWORD,
-                                           "csrf_token": token, "next": "/clients"})
+    response = client.post(
+        "/login",
+        data={"username": "anna", "password": PASSWORD, "csrf_token": token, "next": "/clients"},
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/clients"
     cookie = response.headers["set-cookie"].lower()
@@ -35,25 +38,30 @@ def test_it_logs_in_and_out_with_a_secure_cookie(client: TestClient, anna: User,
     assert client.get("/").status_code == 303
 
 
-def test_it_refuses_a_wrong_password_without_saying_which_part(client: TestClient,
-                                                               anna: User) -> None:
+def test_it_refuses_a_wrong_password_without_saying_which_part(
+    client: TestClient, anna: User
+) -> None:
     token = csrf_from(client.get("/login").text)
-    wrong = client.post("/login", data={"username": "anna", "password": "nope",
-                                        "csrf_token": token})
-    unknown = client.post("/login", data={"username": "nobody", "password": "nope",
-                                          "csrf_token": token})
+    wrong = client.post(
+        "/login", data={"username": "anna", "password": "nope", "csrf_token": token}
+    )
+    unknown = client.post(
+        "/login", data={"username": "nobody", "password": "nope", "csrf_token": token}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert "用户名或密码错误" in wrong.text
     assert "用户名或密码错误" in unknown.text
 
 
-def test_it_locks_the_account_after_five_failures(client: TestClient, anna: User,
-                                                  session: Session) -> None:
+def test_it_locks_the_account_after_five_failures(
+    client: TestClient, anna: User, session: Session
+) -> None:
     token = csrf_from(client.get("/login").text)
     for _ in range(5):
         client.post("/login", data={"username": "anna", "password": "bad", "csrf_token": token})
-    response = client.post("/login", data={"username": "anna", "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": "anna", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 401
     assert "账户已锁定" in response.text
     session.expire_all()
@@ -73,8 +81,9 @@ def test_it_refuses_a_form_posted_without_its_csrf_token(client: TestClient, ann
 def test_it_refuses_a_csrf_token_from_another_session(client: TestClient, anna: User) -> None:
     foreign = csrf_from(TestClient(client.app).get("/login").text)
     client.get("/login")
-    response = client.post("/login", data={"username": "anna", "password": PASSWORD,
-                                           "csrf_token": foreign})
+    response = client.post(
+        "/login", data={"username": "anna", "password": PASSWORD, "csrf_token": foreign}
+    )
     assert response.status_code == 403
 
 
@@ -86,6 +95,13 @@ def test_it_keeps_the_audit_log_from_specialists(as_anna: TestClient) -> None:
 
 def test_it_never_redirects_off_site_after_login(client: TestClient, anna: User) -> None:
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"username": "anna", "password": PASSWORD,
-                                           "csrf_token": token, "next": "//evil.example/x"})
+    response = client.post(
+        "/login",
+        data={
+            "username": "anna",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
+    )
     assert response.headers["location"] == "/"

@@ -35,8 +35,10 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[st
 def _counts(url: str) -> tuple[int, int, int]:
     engine = make_engine(url)
     with session_scope(make_sessionmaker(engine)) as session:
-        counts = tuple(session.scalar(select(func.count()).select_from(m)) or 0
-                       for m in (Region, Client, InsuredPerson))
+        counts = tuple(
+            session.scalar(select(func.count()).select_from(m)) or 0
+            for m in (Region, Client, InsuredPerson)
+        )
     engine.dispose()
     return counts  # type: ignore[return-value]
 
@@ -45,7 +47,9 @@ def test_demo_loads_once_and_prints_passwords(cli_env: dict[str, str]) -> None:
     first = runner.invoke(cli, ["demo"])
     assert first.exit_code == 0, first.output
     assert "参保人 300 人" in first.output
-    assert "zhangli" in first.output and "wangqiang" in first.output and "admin" in first.output
+    assert "zhangli" in first.output
+    assert "wangqiang" in first.output
+    assert "admin" in first.output
     second = runner.invoke(cli, ["demo"])
     assert second.exit_code == 0, second.output
     assert _counts(cli_env["CASETRACKER_DATABASE_URL"]) == (3, 10, 300)
@@ -61,52 +65,72 @@ def test_the_demo_data_is_valid(cli_env: dict[str, str]) -> None:
             assert normalise_credit_code(code) == code
         for number in session.scalars(select(InsuredPerson.id_number)):
             assert normalise_id_number(number) == number
-        assert session.scalar(select(func.count()).select_from(Region)
-                              .where(Region.is_local)) == 1
+        assert session.scalar(select(func.count()).select_from(Region).where(Region.is_local)) == 1
     engine.dispose()
 
 
 def test_user_add_reads_a_piped_password_and_token_create_prints_it_last(
-    cli_env: dict[str, str]
+    cli_env: dict[str, str],
 ) -> None:
     env = {**os.environ, **cli_env}
     exe = [sys.executable, "-m", "casetracker.cli"]
     subprocess.run([*exe, "db", "upgrade"], env=env, check=True, capture_output=True)
-    added = subprocess.run([*exe, "user", "add", "anna", "--role", "specialist"], env=env,
-                           input="pw-123456\npw-123456\n", capture_output=True, text=True)
+    added = subprocess.run(
+        [*exe, "user", "add", "anna", "--role", "specialist"],
+        env=env,
+        input="pw-123456\npw-123456\n",
+        capture_output=True,
+        text=True,
+    )
     assert added.returncode == 0, added.stderr
-    made = subprocess.run([*exe, "token", "create", "--user", "anna"], env=env,
-                          capture_output=True, text=True, check=True)
+    made = subprocess.run(
+        [*exe, "token", "create", "--user", "anna"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     token = made.stdout.strip().splitlines()[-1]
-    settings = Settings(database_url=cli_env["CASETRACKER_DATABASE_URL"],
-                        data_dir=Path(cli_env["CASETRACKER_DATA_DIR"]))
+    settings = Settings(
+        database_url=cli_env["CASETRACKER_DATABASE_URL"],
+        data_dir=Path(cli_env["CASETRACKER_DATA_DIR"]),
+    )
     with TestClient(create_app(settings)) as client:
         assert client.get("/api/v1/clients").status_code == 401
-        assert client.get("/api/v1/clients",
-                          headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert (
+            client.get("/api/v1/clients", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 200
+        )
     get_settings.cache_clear()
 
 
 def test_user_add_refuses_mismatched_passwords(cli_env: dict[str, str]) -> None:
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-    result = runner.invoke(cli, ["user", "add", "bob", "--role", "admin"],
-                           input="pw-123456\npw-654321\n")
+    result = runner.invoke(
+        cli, ["user", "add", "bob", "--role", "admin"], input="pw-123456\npw-654321\n"
+    )
     assert result.exit_code == 1
     assert "不一致" in result.output
 
 
 def test_user_add_refuses_an_unknown_role_and_a_short_password(cli_env: dict[str, str]) -> None:
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(cli, ["user", "add", "bob", "--role", "boss"],
-                         input="pw-123456\npw-123456\n").exit_code == 2
+    assert (
+        runner.invoke(
+            cli, ["user", "add", "bob", "--role", "boss"], input="pw-123456\npw-123456\n"
+        ).exit_code
+        == 2
+    )
     short = runner.invoke(cli, ["user", "add", "bob", "--role", "admin"], input="pw\npw\n")
-    assert short.exit_code == 1 and "至少 8 个字符" in short.output
+    assert short.exit_code == 1
+    assert "至少 8 个字符" in short.output
 
 
 def test_token_create_for_an_unknown_user_fails_clearly(cli_env: dict[str, str]) -> None:
     assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(cli, ["token", "create", "--user", "ghost"])
-    assert result.exit_code == 1 and "用户不存在" in result.output
+    assert result.exit_code == 1
+    assert "用户不存在" in result.output
 
 
 def test_serve_refuses_an_out_of_date_schema(cli_env: dict[str, str]) -> None:
@@ -117,10 +141,14 @@ def test_serve_refuses_an_out_of_date_schema(cli_env: dict[str, str]) -> None:
 
 
 def test_the_app_itself_refuses_to_start_on_an_old_schema(cli_env: dict[str, str]) -> None:
-    settings = Settings(database_url=cli_env["CASETRACKER_DATABASE_URL"],
-                        data_dir=Path(cli_env["CASETRACKER_DATA_DIR"]))
+    settings = Settings(
+        database_url=cli_env["CASETRACKER_DATABASE_URL"],
+        data_dir=Path(cli_env["CASETRACKER_DATA_DIR"]),
+    )
     from casetracker.core.migrations import SchemaOutOfDate
 
-    with pytest.raises(SchemaOutOfDate, match="casetracker db upgrade"), \
-            TestClient(create_app(settings)):
+    with (
+        pytest.raises(SchemaOutOfDate, match="casetracker db upgrade"),
+        TestClient(create_app(settings)),
+    ):
         pass

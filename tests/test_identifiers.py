@@ -15,12 +15,15 @@ def test_a_lowercase_x_is_accepted_and_stored_upper_case() -> None:
     assert normalise_id_number(" 11010519491231002x ") == "11010519491231002X"
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("110105194912310021", "校验位不正确"),
-    ("11010519491231002", "应为 18 位"),
-    ("1101051949123100A2", "只能由数字"),
-    ("11010519491331002" + ric_check_char("11010519491331002"), "出生日期或地区码"),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("110105194912310021", "校验位不正确"),
+        ("11010519491231002", "应为 18 位"),
+        ("1101051949123100A2", "只能由数字"),
+        ("11010519491331002" + ric_check_char("11010519491331002"), "出生日期或地区码"),
+    ],
+)
 def test_bad_id_numbers_say_why(value: str, reason: str) -> None:
     with pytest.raises(InvalidIdentifier, match=reason):
         normalise_id_number(value)

@@ -10,10 +10,16 @@ from tests.conftest import LI_ID, VALID_CREDIT_CODE, World, page_csrf
 
 
 def _client_form(world: World, **overrides: str) -> dict[str, str]:
-    form = {"name": "上海新客户有限公司", "credit_code": "91310115MA1K4BXX5W",
-            "default_region_id": str(world.local.id), "sales_rep_id": str(world.rep.id),
-            "owner_id": "", "contact_name": "陈经理", "contact_phone": "021-60000000",
-            "address": ""}
+    form = {
+        "name": "上海新客户有限公司",
+        "credit_code": "91310115MA1K4BXX5W",
+        "default_region_id": str(world.local.id),
+        "sales_rep_id": str(world.rep.id),
+        "owner_id": "",
+        "contact_name": "陈经理",
+        "contact_phone": "021-60000000",
+        "address": "",
+    }
     form.update(overrides)
     return form
 
@@ -28,20 +34,25 @@ def _valid_code() -> str:
     return "91310115MA1K4BXX5" + uscc_check_char("91310115MA1K4BXX5")
 
 
-def test_it_creates_a_client_and_audits_it(as_anna: TestClient, world: World,
-                                           session: Session) -> None:
+def test_it_creates_a_client_and_audits_it(
+    as_anna: TestClient, world: World, session: Session
+) -> None:
     form = _client_form(world, credit_code=_valid_code().lower(), csrf_token=page_csrf(as_anna))
     response = as_anna.post("/clients/new", data=form)
     assert response.status_code == 303
     client = session.scalar(select(Client).where(Client.name == "上海新客户有限公司"))
-    assert client is not None and client.credit_code == _valid_code()
+    assert client is not None
+    assert client.credit_code == _valid_code()
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "client.created"))
-    assert event is not None and event.actor_name == "anna"
-    assert event.after is not None and event.after["credit_code"] == _valid_code()
+    assert event is not None
+    assert event.actor_name == "anna"
+    assert event.after is not None
+    assert event.after["credit_code"] == _valid_code()
 
 
-def test_it_refuses_a_wrong_credit_code_naming_the_field(as_anna: TestClient, world: World,
-                                                         session: Session) -> None:
+def test_it_refuses_a_wrong_credit_code_naming_the_field(
+    as_anna: TestClient, world: World, session: Session
+) -> None:
     before = _count(session, Client)
     bad = _valid_code()[:17] + ("0" if _valid_code()[17] != "0" else "1")
     form = _client_form(world, credit_code=bad, csrf_token=page_csrf(as_anna))
@@ -59,22 +70,36 @@ def test_it_refuses_a_duplicate_credit_code(as_anna: TestClient, world: World) -
     assert "已被其他客户使用" in response.text
 
 
-def test_it_refuses_a_wrong_id_number_naming_the_field(as_anna: TestClient, world: World,
-                                                       session: Session) -> None:
+def test_it_refuses_a_wrong_id_number_naming_the_field(
+    as_anna: TestClient, world: World, session: Session
+) -> None:
     before = _count(session, InsuredPerson)
-    form = {"name": "赵六", "id_number": "110105194912310021", "client_id": str(world.client.id),
-            "hire_on": "2026-01-05", "contribution_base": "8500", "csrf_token": page_csrf(as_anna)}
+    form = {
+        "name": "赵六",
+        "id_number": "110105194912310021",
+        "client_id": str(world.client.id),
+        "hire_on": "2026-01-05",
+        "contribution_base": "8500",
+        "csrf_token": page_csrf(as_anna),
+    }
     response = as_anna.post("/insured/new", data=form)
     assert response.status_code == 422
     assert "身份证号码：身份证号码校验位不正确" in response.text
     assert _count(session, InsuredPerson) == before
 
 
-def test_it_creates_an_insured_person_with_a_lowercase_x(as_anna: TestClient, world: World,
-                                                         session: Session) -> None:
-    form = {"name": "赵六", "id_number": "11010519491231002x", "client_id": str(world.remote.id
-            and world.client.id), "hire_on": "2026-01-05", "contribution_base": "8,500.00"
-            .replace(",", ""), "region_id": "", "csrf_token": page_csrf(as_anna)}
+def test_it_creates_an_insured_person_with_a_lowercase_x(
+    as_anna: TestClient, world: World, session: Session
+) -> None:
+    form = {
+        "name": "赵六",
+        "id_number": "11010519491231002x",
+        "client_id": str(world.remote.id and world.client.id),
+        "hire_on": "2026-01-05",
+        "contribution_base": "8,500.00".replace(",", ""),
+        "region_id": "",
+        "csrf_token": page_csrf(as_anna),
+    }
     session.delete(world.li)
     session.commit()
     response = as_anna.post("/insured/new", data=form)
@@ -86,28 +111,44 @@ def test_it_creates_an_insured_person_with_a_lowercase_x(as_anna: TestClient, wo
 
 
 def test_it_refuses_a_leave_date_before_the_hire_date(as_anna: TestClient, world: World) -> None:
-    form = {"name": "李秀英", "client_id": str(world.client.id), "hire_on": "2026-03-01",
-            "leave_on": "2026-02-01", "contribution_base": "8500",
-            "csrf_token": page_csrf(as_anna)}
+    form = {
+        "name": "李秀英",
+        "client_id": str(world.client.id),
+        "hire_on": "2026-03-01",
+        "leave_on": "2026-02-01",
+        "contribution_base": "8500",
+        "csrf_token": page_csrf(as_anna),
+    }
     response = as_anna.post(f"/insured/{world.li.id}/edit", data=form)
     assert response.status_code == 422
     assert "离职日期：离职日期不能早于入职日期" in response.text
 
 
-def test_it_keeps_the_id_number_when_the_edit_leaves_it_blank(as_anna: TestClient, world: World,
-                                                               session: Session) -> None:
-    form = {"name": "李秀英", "id_number": "", "client_id": str(world.client.id),
-            "hire_on": "2024-03-01", "contribution_base": "9100.50",
-            "csrf_token": page_csrf(as_anna)}
+def test_it_keeps_the_id_number_when_the_edit_leaves_it_blank(
+    as_anna: TestClient, world: World, session: Session
+) -> None:
+    form = {
+        "name": "李秀英",
+        "id_number": "",
+        "client_id": str(world.client.id),
+        "hire_on": "2024-03-01",
+        "contribution_base": "9100.50",
+        "csrf_token": page_csrf(as_anna),
+    }
     assert as_anna.post(f"/insured/{world.li.id}/edit", data=form).status_code == 303
     session.expire_all()
     person = session.get(InsuredPerson, world.li.id)
-    assert person is not None and person.id_number == LI_ID
+    assert person is not None
+    assert person.id_number == LI_ID
     assert str(person.contribution_base) == "9100.50"
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "insured.updated"))
-    assert event is not None and event.before is not None and event.after is not None
+    assert event is not None
+    assert event.before is not None
+    assert event.after is not None
     assert (event.before["contribution_base"], event.after["contribution_base"]) == (
-        "8500.00", "9100.50")
+        "8500.00",
+        "9100.50",
+    )
 
 
 def test_a_specialist_sees_id_numbers_masked(as_anna: TestClient, world: World) -> None:
@@ -123,22 +164,27 @@ def test_an_admin_sees_the_whole_number_and_the_view_is_audited(
 ) -> None:
     assert LI_ID not in as_ada.get("/insured").text  # lists stay masked for everyone
     assert LI_ID in as_ada.get(f"/insured/{world.li.id}").text
-    event = session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "insured.id_number_viewed"))
-    assert event is not None and event.actor_name == "ada"
+    event = session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "insured.id_number_viewed")
+    )
+    assert event is not None
+    assert event.actor_name == "ada"
     assert event.subject_id == str(world.li.id)
     assert "insured.id_number_viewed" in as_ada.get("/admin/audit").text
 
 
 def test_it_finds_people_by_the_last_digits_of_their_id(as_anna: TestClient, world: World) -> None:
     page = as_anna.get("/insured", params={"q": "002x"}).text
-    assert "李秀英" in page and "王建国" not in page
+    assert "李秀英" in page
+    assert "王建国" not in page
 
 
 def test_it_filters_and_paginates(as_anna: TestClient, world: World) -> None:
-    page = as_anna.get("/insured", params={"client": world.client.id, "region": "",
-                                           "status": "active", "page": 1}).text
-    assert "李秀英" in page and "王建国" in page
+    page = as_anna.get(
+        "/insured", params={"client": world.client.id, "region": "", "status": "active", "page": 1}
+    ).text
+    assert "李秀英" in page
+    assert "王建国" in page
     assert "没有符合条件" in as_anna.get("/insured", params={"region": world.remote.id}).text
     assert as_anna.get("/insured", params={"page": 0}).status_code == 422
 
@@ -151,6 +197,7 @@ def test_unknown_records_answer_404_in_chinese(as_anna: TestClient) -> None:
 
 def test_the_client_page_lists_its_people(as_anna: TestClient, world: World) -> None:
     page = as_anna.get(f"/clients/{world.client.id}").text
-    assert "李秀英" in page and "周建国" in page
+    assert "李秀英" in page
+    assert "周建国" in page
     assert as_anna.get(f"/clients/{world.client.id}/edit").status_code == 200
     assert as_anna.get("/clients", params={"q": "浦江"}).text.count("上海浦江精密机械有限公司") >= 1

@@ -11,7 +11,8 @@ from casetracker.core.settings import Settings
 def test_it_generates_a_secret_once_and_keeps_it(tmp_path: Path) -> None:
     first = Settings(data_dir=tmp_path, secret_key="").resolved_secret_key()
     again = Settings(data_dir=tmp_path, secret_key="").resolved_secret_key()
-    assert first == again and len(first) >= 32
+    assert first == again
+    assert len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 

@@ -80,7 +80,5 @@ def list_events(
 ) -> tuple[list[AuditEvent], int]:
     query = _filtered(action, subject_type, actor)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
-    ).all()
+    rows = session.scalars(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)).all()
     return list(rows), total

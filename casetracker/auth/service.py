@@ -70,16 +70,28 @@ def authenticate(
         if user.failed_logins >= settings.login_max_failures:
             user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
             user.failed_logins = 0
-            audit.record(session=session, actor=None, action="user.locked",
-                         subject_type="user", subject_id=user.id, ip=ip)
+            audit.record(
+                session=session,
+                actor=None,
+                action="user.locked",
+                subject_type="user",
+                subject_id=user.id,
+                ip=ip,
+            )
         session.flush()
         raise LoginFailed(_("用户名或密码错误"))
     user.failed_logins = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(session=session, actor=user, action="user.login",
-                 subject_type="user", subject_id=user.id, ip=ip)
+    audit.record(
+        session=session,
+        actor=user,
+        action="user.login",
+        subject_type="user",
+        subject_id=user.id,
+        ip=ip,
+    )
     return user
 
 
@@ -108,8 +120,14 @@ def add_user(
     )
     session.add(user)
     session.flush()
-    audit.record(session=session, actor=actor, action="user.created", subject_type="user",
-                 subject_id=user.id, after={"username": username, "role": role.value})
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.created",
+        subject_type="user",
+        subject_id=user.id,
+        after={"username": username, "role": role.value},
+    )
     return user
 
 
@@ -119,8 +137,13 @@ def set_password(*, session: Session, user: User, password: str, actor: User | N
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    audit.record(session=session, actor=actor, action="user.password_set",
-                 subject_type="user", subject_id=user.id)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.password_set",
+        subject_type="user",
+        subject_id=user.id,
+    )
 
 
 def _token_hash(token: str) -> str:
@@ -130,18 +153,26 @@ def _token_hash(token: str) -> str:
 def create_token(*, session: Session, user: User, name: str = "cli") -> str:
     """Create a token and return it; it is shown once and only its hash is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token),
-                         created_at=clock.now()))
+    session.add(
+        ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token), created_at=clock.now())
+    )
     session.flush()
-    audit.record(session=session, actor=user, action="token.created", subject_type="user",
-                 subject_id=user.id, after={"name": name})
+    audit.record(
+        session=session,
+        actor=user,
+        action="token.created",
+        subject_type="user",
+        subject_id=user.id,
+        after={"name": name},
+    )
     return token
 
 
 def user_for_token(*, session: Session, token: str) -> User | None:
     row = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_hash(token),
-                               ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
+        )
     )
     if row is None or not row.user.is_active:
         return None

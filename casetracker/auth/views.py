@@ -50,14 +50,20 @@ def login_submit(
     target = _safe_next(form.get("next"))
     try:
         user = auth_service.authenticate(
-            session=session, username=username, password=form.get("password", "")[:200],
-            settings=settings, ip=client_ip(request),
+            session=session,
+            username=username,
+            password=form.get("password", "")[:200],
+            settings=settings,
+            ip=client_ip(request),
         )
     except LoginFailed as exc:
         # Not re-raised: the failure counter must commit with this request.
-        return render(request, "auth/login.html",
-                      {"error": exc.message, "username": username, "next": target},
-                      status_code=401)
+        return render(
+            request,
+            "auth/login.html",
+            {"error": exc.message, "username": username, "next": target},
+            status_code=401,
+        )
     request.session.clear()  # a fresh session (and CSRF token) after login: no fixation
     request.session[SESSION_USER_KEY] = user.id
     return RedirectResponse(target, 303)

@@ -30,15 +30,17 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def fetch_slice(session: Session, query: Select[Any], *, offset: int, limit: int
-                ) -> tuple[list[Any], int]:
+def fetch_slice(
+    session: Session, query: Select[Any], *, offset: int, limit: int
+) -> tuple[list[Any], int]:
     """`limit` rows from `offset`, and the total the query would return without them."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = session.scalars(query.offset(offset).limit(limit)).all()
     return list(items), total or 0
 
 
-def paginate(session: Session, query: Select[Any], *, page: int, per_page: int = PER_PAGE
-             ) -> Page[Any]:
+def paginate(
+    session: Session, query: Select[Any], *, page: int, per_page: int = PER_PAGE
+) -> Page[Any]:
     items, total = fetch_slice(session, query, offset=(page - 1) * per_page, limit=per_page)
     return Page(items=items, total=total, page=page, per_page=per_page)

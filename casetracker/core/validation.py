@@ -124,8 +124,12 @@ def field_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> 
     for error in exc.errors():
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
         name = loc[0] if loc else "__root__"
-        messages.setdefault(name, _("{label}：{message}").format(
-            label=field_label(model, name), message=describe_error(error)))
+        messages.setdefault(
+            name,
+            _("{label}：{message}").format(
+                label=field_label(model, name), message=describe_error(error)
+            ),
+        )
     return messages
 
 

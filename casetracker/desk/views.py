@@ -15,18 +15,30 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def desk(request: Request, session: DbSession, user: CurrentUser) -> Response:
     today = clock.today()
-    my_clients = list(session.scalars(
-        select(Client).where(Client.owner_id == user.id).order_by(Client.name)))
+    my_clients = list(
+        session.scalars(select(Client).where(Client.owner_id == user.id).order_by(Client.name))
+    )
     active = or_(InsuredPerson.leave_on.is_(None), InsuredPerson.leave_on >= today)
-    counts: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]
-        select(InsuredPerson.client_id, func.count()).where(active)
-        .group_by(InsuredPerson.client_id)).all())
-    return render(request, "desk/home.html", {
-        "my_clients": my_clients, "counts": counts, "today": today,
-        "total_clients": session.scalar(select(func.count()).select_from(Client)),
-        "total_active": session.scalar(select(func.count()).select_from(InsuredPerson)
-                                       .where(active)),
-    })
+    counts: dict[int, int] = dict(
+        session.execute(
+            select(InsuredPerson.client_id, func.count())
+            .where(active)
+            .group_by(InsuredPerson.client_id)
+        ).all()
+    )
+    return render(
+        request,
+        "desk/home.html",
+        {
+            "my_clients": my_clients,
+            "counts": counts,
+            "today": today,
+            "total_clients": session.scalar(select(func.count()).select_from(Client)),
+            "total_active": session.scalar(
+                select(func.count()).select_from(InsuredPerson).where(active)
+            ),
+        },
+    )
 
 
 @router.get("/healthz", include_in_schema=False)

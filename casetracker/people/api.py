@@ -15,11 +15,16 @@ from casetracker.web.deps import AppSettings, DbSession, client_ip, require_api_
 router = APIRouter(prefix="/api/v1", tags=["people"])
 ApiCaller = Annotated[User, Depends(require_api_role())]
 MAX_LIMIT = 5000
+SearchQuery = Annotated[
+    str, Query(max_length=100, description="姓名片段、完整身份证号或其末 4 位以上")
+]
 
 
 def _client_out(client: Client) -> ClientOut:
     return ClientOut(
-        id=client.id, name=client.name, credit_code=client.credit_code,
+        id=client.id,
+        name=client.name,
+        credit_code=client.credit_code,
         default_region=client.default_region.name,
         sales_rep=client.sales_rep.name if client.sales_rep else None,
         owner=client.owner.username if client.owner else None,
@@ -35,10 +40,15 @@ def list_clients(session: DbSession, _user: ApiCaller) -> ListOut[ClientOut]:
 
 def _insured_out(person: InsuredPerson, *, full: bool) -> InsuredOut:
     return InsuredOut(
-        id=person.id, name=person.name,
+        id=person.id,
+        name=person.name,
         id_number=person.id_number if full else mask_id_number(person.id_number),
-        id_number_masked=not full, client_id=person.client_id, client=person.client.name,
-        region=person.region.name, hire_on=person.hire_on, leave_on=person.leave_on,
+        id_number_masked=not full,
+        client_id=person.client_id,
+        client=person.client.name,
+        region=person.region.name,
+        hire_on=person.hire_on,
+        leave_on=person.leave_on,
         contribution_base=str(person.contribution_base),
     )
 
@@ -49,17 +59,20 @@ def list_insured(
     session: DbSession,
     user: ApiCaller,
     settings: AppSettings,
-    q: Annotated[str, Query(max_length=100, description="姓名片段、完整身份证号或其末 4 位以上")] = "",
+    q: SearchQuery = "",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
 ) -> ListOut[InsuredOut]:
     """All matching people, `limit` at a time (default 1000). ID numbers are masked unless
     the caller's role may see them whole; each whole view is audited."""
-    people, total = fetch_slice(session, people_service.insured_query(q=q), offset=offset,
-                                limit=limit)
+    people, total = fetch_slice(
+        session, people_service.insured_query(q=q), offset=offset, limit=limit
+    )
     full = people_service.may_see_full_id(user, settings)
     if full:
-        people_service.record_full_id_view(session=session, people=people, actor=user,
-                                           ip=client_ip(request), via="api_insured")
-    return ListOut(items=[_insured_out(p, full=full) for p in people],
-                   total=total, offset=offset, limit=limit)
+        people_service.record_full_id_view(
+            session=session, people=people, actor=user, ip=client_ip(request), via="api_insured"
+        )
+    return ListOut(
+        items=[_insured_out(p, full=full) for p in people], total=total, offset=offset, limit=limit
+    )

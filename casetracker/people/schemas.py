@@ -16,7 +16,6 @@ from casetracker.core.validation import (
     text,
 )
 
-
 OptionalDate = Annotated[date | None, BeforeValidator(blank_to_none)]
 OptionalIdNumber = Annotated[IdNumber | None, BeforeValidator(blank_to_none)]
 

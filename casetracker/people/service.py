@@ -15,10 +15,26 @@ from casetracker.core.settings import Settings
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 from casetracker.people.schemas import ClientForm, InsuredForm
 
-CLIENT_FIELDS = ["name", "credit_code", "contact_name", "contact_phone", "address",
-                 "sales_rep_id", "owner_id", "default_region_id"]
-INSURED_FIELDS = ["name", "id_number", "client_id", "region_id", "hire_on", "leave_on",
-                  "contribution_base", "phone"]
+CLIENT_FIELDS = [
+    "name",
+    "credit_code",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "sales_rep_id",
+    "owner_id",
+    "default_region_id",
+]
+INSURED_FIELDS = [
+    "name",
+    "id_number",
+    "client_id",
+    "region_id",
+    "hire_on",
+    "leave_on",
+    "contribution_base",
+    "phone",
+]
 
 
 def _escape_like(value: str) -> str:
@@ -34,9 +50,11 @@ def list_sales_reps(*, session: Session) -> list[SalesRep]:
 
 
 def list_specialists(*, session: Session) -> list[User]:
-    return list(session.scalars(
-        select(User).where(User.role == Role.SPECIALIST, User.is_active).order_by(User.username)
-    ))
+    return list(
+        session.scalars(
+            select(User).where(User.role == Role.SPECIALIST, User.is_active).order_by(User.username)
+        )
+    )
 
 
 def all_clients(*, session: Session) -> list[Client]:
@@ -45,12 +63,14 @@ def all_clients(*, session: Session) -> list[Client]:
 
 # --- clients -------------------------------------------------------------------------------
 
+
 def _client_query(q: str, region_id: int | None, sales_rep_id: int | None) -> Select[Any]:
     query = select(Client).options(joinedload(Client.default_region), joinedload(Client.sales_rep))
     if q:
         like = f"%{_escape_like(q)}%"
-        query = query.where(or_(Client.name.like(like, escape="\\"),
-                                Client.credit_code == q.upper()))
+        query = query.where(
+            or_(Client.name.like(like, escape="\\"), Client.credit_code == q.upper())
+        )
     if region_id:
         query = query.where(Client.default_region_id == region_id)
     if sales_rep_id:
@@ -59,8 +79,12 @@ def _client_query(q: str, region_id: int | None, sales_rep_id: int | None) -> Se
 
 
 def list_clients(
-    *, session: Session, q: str = "", region_id: int | None = None,
-    sales_rep_id: int | None = None, page: int = 1,
+    *,
+    session: Session,
+    q: str = "",
+    region_id: int | None = None,
+    sales_rep_id: int | None = None,
+    page: int = 1,
 ) -> Page[Client]:
     return paginate(session, _client_query(q.strip(), region_id, sales_rep_id), page=page)
 
@@ -82,8 +106,10 @@ def _check_client_refs(session: Session, data: ClientForm, client_id: int | None
         owner = session.get(User, data.owner_id)
         if owner is None or owner.role != Role.SPECIALIST:
             errors["owner_id"] = _("负责专员：不存在或不是专员")
-    for field, value, label in (("name", data.name, _("客户名称")),
-                                ("credit_code", data.credit_code, _("统一社会信用代码"))):
+    for field, value, label in (
+        ("name", data.name, _("客户名称")),
+        ("credit_code", data.credit_code, _("统一社会信用代码")),
+    ):
         other = session.scalar(select(Client.id).where(getattr(Client, field) == value))
         if other is not None and other != client_id:
             errors[field] = _("{label}：已被其他客户使用").format(label=label)
@@ -96,8 +122,14 @@ def create_client(*, session: Session, data: ClientForm, actor: User) -> Client:
     client = Client(**data.model_dump(), created_at=clock.now())
     session.add(client)
     session.flush()
-    audit.record(session=session, actor=actor, action="client.created", subject_type="client",
-                 subject_id=client.id, after=audit.snapshot(client, CLIENT_FIELDS))
+    audit.record(
+        session=session,
+        actor=actor,
+        action="client.created",
+        subject_type="client",
+        subject_id=client.id,
+        after=audit.snapshot(client, CLIENT_FIELDS),
+    )
     return client
 
 
@@ -109,15 +141,26 @@ def update_client(*, session: Session, client: Client, data: ClientForm, actor: 
     session.flush()
     after = audit.snapshot(client, CLIENT_FIELDS)
     if after != before:
-        audit.record(session=session, actor=actor, action="client.updated",
-                     subject_type="client", subject_id=client.id, before=before, after=after)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="client.updated",
+            subject_type="client",
+            subject_id=client.id,
+            before=before,
+            after=after,
+        )
     return client
 
 
 # --- insured people ------------------------------------------------------------------------
 
+
 def insured_query(
-    *, q: str = "", client_id: int | None = None, region_id: int | None = None,
+    *,
+    q: str = "",
+    client_id: int | None = None,
+    region_id: int | None = None,
     status: str = "",
 ) -> Select[Any]:
     """People matching a name fragment, a whole ID number or its last digits, and filters."""
@@ -127,13 +170,16 @@ def insured_query(
     )
     if q:
         ident = q.upper()
-        query = query.where(or_(
-            InsuredPerson.name.like(f"%{_escape_like(q)}%", escape="\\"),
-            InsuredPerson.id_number == ident,
-            # the last digits are what people read out over the phone
-            InsuredPerson.id_number.like(f"%{_escape_like(ident)}", escape="\\")
-            if len(ident) >= 4 else InsuredPerson.id_number == ident,
-        ))
+        query = query.where(
+            or_(
+                InsuredPerson.name.like(f"%{_escape_like(q)}%", escape="\\"),
+                InsuredPerson.id_number == ident,
+                # the last digits are what people read out over the phone
+                InsuredPerson.id_number.like(f"%{_escape_like(ident)}", escape="\\")
+                if len(ident) >= 4
+                else InsuredPerson.id_number == ident,
+            )
+        )
     if client_id:
         query = query.where(InsuredPerson.client_id == client_id)
     if region_id:
@@ -147,8 +193,14 @@ def insured_query(
 
 
 def list_insured(
-    *, session: Session, q: str = "", client_id: int | None = None,
-    region_id: int | None = None, status: str = "", page: int = 1, per_page: int = 50,
+    *,
+    session: Session,
+    q: str = "",
+    client_id: int | None = None,
+    region_id: int | None = None,
+    status: str = "",
+    page: int = 1,
+    per_page: int = 50,
 ) -> Page[InsuredPerson]:
     query = insured_query(q=q, client_id=client_id, region_id=region_id, status=status)
     return paginate(session, query, page=page, per_page=per_page)
@@ -161,8 +213,9 @@ def require_insured(*, session: Session, person_id: int) -> InsuredPerson:
     return person
 
 
-def _resolve_insured(session: Session, data: InsuredForm, person: InsuredPerson | None
-                     ) -> dict[str, Any]:
+def _resolve_insured(
+    session: Session, data: InsuredForm, person: InsuredPerson | None
+) -> dict[str, Any]:
     """Check references and uniqueness; fill the region from the client when left blank."""
     errors: dict[str, str] = {}
     values = data.model_dump()
@@ -179,8 +232,11 @@ def _resolve_insured(session: Session, data: InsuredForm, person: InsuredPerson 
         else:
             values["id_number"] = person.id_number
     if client is not None and values.get("id_number"):
-        other = session.scalar(select(InsuredPerson.id).where(
-            InsuredPerson.client_id == client.id, InsuredPerson.id_number == values["id_number"]))
+        other = session.scalar(
+            select(InsuredPerson.id).where(
+                InsuredPerson.client_id == client.id, InsuredPerson.id_number == values["id_number"]
+            )
+        )
         if other is not None and (person is None or other != person.id):
             errors["id_number"] = _("身份证号码：该客户下已有此人")
     if errors:
@@ -192,8 +248,14 @@ def create_insured(*, session: Session, data: InsuredForm, actor: User) -> Insur
     person = InsuredPerson(**_resolve_insured(session, data, None), created_at=clock.now())
     session.add(person)
     session.flush()
-    audit.record(session=session, actor=actor, action="insured.created", subject_type="insured",
-                 subject_id=person.id, after=audit.snapshot(person, INSURED_FIELDS))
+    audit.record(
+        session=session,
+        actor=actor,
+        action="insured.created",
+        subject_type="insured",
+        subject_id=person.id,
+        after=audit.snapshot(person, INSURED_FIELDS),
+    )
     return person
 
 
@@ -207,8 +269,15 @@ def update_insured(
     session.flush()
     after = audit.snapshot(person, INSURED_FIELDS)
     if after != before:
-        audit.record(session=session, actor=actor, action="insured.updated",
-                     subject_type="insured", subject_id=person.id, before=before, after=after)
+        audit.record(
+            session=session,
+            actor=actor,
+            action="insured.updated",
+            subject_type="insured",
+            subject_id=person.id,
+            before=before,
+            after=after,
+        )
     return person
 
 
@@ -223,6 +292,12 @@ def record_full_id_view(
     if not people:
         return
     subject_id = str(people[0].id) if len(people) == 1 else f"{len(people)} people"
-    audit.record(session=session, actor=actor, action="insured.id_number_viewed",
-                 subject_type="insured", subject_id=subject_id, ip=ip,
-                 after={"via": via, "insured_ids": [p.id for p in people]})
+    audit.record(
+        session=session,
+        actor=actor,
+        action="insured.id_number_viewed",
+        subject_type="insured",
+        subject_id=subject_id,
+        ip=ip,
+        after={"via": via, "insured_ids": [p.id for p in people]},
+    )

@@ -42,23 +42,39 @@ def _client_choices(session: DbSession) -> dict[str, Any]:
 
 # --- clients -------------------------------------------------------------------------------
 
+
 @router.get("/clients")
 def client_list(
-    request: Request, session: DbSession, q: SearchText = "", region: Filter = None,
-    sales_rep: Filter = None, page: PageNumber = 1,
+    request: Request,
+    session: DbSession,
+    q: SearchText = "",
+    region: Filter = None,
+    sales_rep: Filter = None,
+    page: PageNumber = 1,
 ) -> Response:
-    result = people_service.list_clients(session=session, q=q, region_id=region,
-                                         sales_rep_id=sales_rep, page=page)
-    return render(request, "people/client_list.html", {
-        "page": result, "q": q, "region": region, "sales_rep": sales_rep,
-        **_client_choices(session),
-    })
+    result = people_service.list_clients(
+        session=session, q=q, region_id=region, sales_rep_id=sales_rep, page=page
+    )
+    return render(
+        request,
+        "people/client_list.html",
+        {
+            "page": result,
+            "q": q,
+            "region": region,
+            "sales_rep": sales_rep,
+            **_client_choices(session),
+        },
+    )
 
 
 @router.get("/clients/new")
 def client_new(request: Request, session: DbSession) -> Response:
-    return render(request, "people/client_form.html",
-                  {"client": None, "values": {}, "errors": {}, **_client_choices(session)})
+    return render(
+        request,
+        "people/client_form.html",
+        {"client": None, "values": {}, "errors": {}, **_client_choices(session)},
+    )
 
 
 @router.post("/clients/new")
@@ -69,9 +85,18 @@ def client_create(
         data = validate_form(ClientForm, form)
         client = people_service.create_client(session=session, data=data, actor=user)
     except Invalid as exc:
-        return render(request, "people/client_form.html", {
-            "client": None, "values": form, "errors": exc.field_errors, "error": exc.message,
-            **_client_choices(session)}, status_code=422)
+        return render(
+            request,
+            "people/client_form.html",
+            {
+                "client": None,
+                "values": form,
+                "errors": exc.field_errors,
+                "error": exc.message,
+                **_client_choices(session),
+            },
+            status_code=422,
+        )
     return RedirectResponse(f"/clients/{client.id}", 303)
 
 
@@ -86,8 +111,11 @@ def client_detail(request: Request, session: DbSession, client_id: RowId) -> Res
 def client_edit(request: Request, session: DbSession, client_id: RowId) -> Response:
     client = people_service.require_client(session=session, client_id=client_id)
     values = {f: getattr(client, f) for f in people_service.CLIENT_FIELDS}
-    return render(request, "people/client_form.html",
-                  {"client": client, "values": values, "errors": {}, **_client_choices(session)})
+    return render(
+        request,
+        "people/client_form.html",
+        {"client": client, "values": values, "errors": {}, **_client_choices(session)},
+    )
 
 
 @router.post("/clients/{client_id}/edit")
@@ -99,46 +127,88 @@ def client_update(
         data = validate_form(ClientForm, form)
         people_service.update_client(session=session, client=client, data=data, actor=user)
     except Invalid as exc:
-        return render(request, "people/client_form.html", {
-            "client": client, "values": form, "errors": exc.field_errors, "error": exc.message,
-            **_client_choices(session)}, status_code=422)
+        return render(
+            request,
+            "people/client_form.html",
+            {
+                "client": client,
+                "values": form,
+                "errors": exc.field_errors,
+                "error": exc.message,
+                **_client_choices(session),
+            },
+            status_code=422,
+        )
     return RedirectResponse(f"/clients/{client.id}", 303)
 
 
 # --- insured people ------------------------------------------------------------------------
 
+
 def _insured_choices(session: DbSession) -> dict[str, Any]:
-    return {"regions": people_service.list_regions(session=session),
-            "clients": people_service.all_clients(session=session)}
+    return {
+        "regions": people_service.list_regions(session=session),
+        "clients": people_service.all_clients(session=session),
+    }
 
 
 @router.get("/insured")
 def insured_list(
-    request: Request, session: DbSession, q: SearchText = "", client: Filter = None,
-    region: Filter = None, status: Status = "", page: PageNumber = 1,
+    request: Request,
+    session: DbSession,
+    q: SearchText = "",
+    client: Filter = None,
+    region: Filter = None,
+    status: Status = "",
+    page: PageNumber = 1,
 ) -> Response:
-    result = people_service.list_insured(session=session, q=q, client_id=client,
-                                         region_id=region, status=status, page=page)
-    return render(request, "people/insured_list.html", {
-        "page": result, "q": q, "client": client, "region": region, "status": status,
-        **_insured_choices(session),
-    })
+    result = people_service.list_insured(
+        session=session, q=q, client_id=client, region_id=region, status=status, page=page
+    )
+    return render(
+        request,
+        "people/insured_list.html",
+        {
+            "page": result,
+            "q": q,
+            "client": client,
+            "region": region,
+            "status": status,
+            **_insured_choices(session),
+        },
+    )
 
 
 @router.get("/insured/new")
 def insured_new(request: Request, session: DbSession, client: Filter = None) -> Response:
-    return render(request, "people/insured_form.html", {
-        "person": None, "values": {"client_id": client}, "errors": {},
-        **_insured_choices(session)})
+    return render(
+        request,
+        "people/insured_form.html",
+        {
+            "person": None,
+            "values": {"client_id": client},
+            "errors": {},
+            **_insured_choices(session),
+        },
+    )
 
 
 def _insured_form_error(
     request: Request, session: DbSession, person: Any, form: dict[str, str], exc: Invalid
 ) -> Response:
     values = {k: v for k, v in form.items() if k != "id_number"}
-    return render(request, "people/insured_form.html", {
-        "person": person, "values": values, "errors": exc.field_errors, "error": exc.message,
-        **_insured_choices(session)}, status_code=422)
+    return render(
+        request,
+        "people/insured_form.html",
+        {
+            "person": person,
+            "values": values,
+            "errors": exc.field_errors,
+            "error": exc.message,
+            **_insured_choices(session),
+        },
+        status_code=422,
+    )
 
 
 @router.post("/insured/new")
@@ -155,14 +225,22 @@ def insured_create(
 
 @router.get("/insured/{person_id}")
 def insured_detail(
-    request: Request, session: DbSession, user: CurrentUser, settings: AppSettings,
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
     person_id: RowId,
 ) -> Response:
     person = people_service.require_insured(session=session, person_id=person_id)
     full = people_service.may_see_full_id(user, settings)
     if full:
-        people_service.record_full_id_view(session=session, people=[person], actor=user,
-                                           ip=client_ip(request), via="insured_detail")
+        people_service.record_full_id_view(
+            session=session,
+            people=[person],
+            actor=user,
+            ip=client_ip(request),
+            via="insured_detail",
+        )
     return render(request, "people/insured_detail.html", {"person": person, "full_id": full})
 
 
@@ -170,8 +248,11 @@ def insured_detail(
 def insured_edit(request: Request, session: DbSession, person_id: RowId) -> Response:
     person = people_service.require_insured(session=session, person_id=person_id)
     values = {f: getattr(person, f) for f in people_service.INSURED_FIELDS if f != "id_number"}
-    return render(request, "people/insured_form.html", {
-        "person": person, "values": values, "errors": {}, **_insured_choices(session)})
+    return render(
+        request,
+        "people/insured_form.html",
+        {"person": person, "values": values, "errors": {}, **_insured_choices(session)},
+    )
 
 
 @router.post("/insured/{person_id}/edit")

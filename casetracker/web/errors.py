@@ -2,8 +2,8 @@
 for bad input. Routes need no try blocks: they raise, and these handlers answer."""
 
 import logging
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -46,8 +46,9 @@ def _answer(
             body["errors"] = errors
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
-    return render(request, "errors/error.html", {"status": status, "detail": detail},
-                  status_code=status)
+    return render(
+        request, "errors/error.html", {"status": status, "detail": detail}, status_code=status
+    )
 
 
 def _default_message(status: int) -> str:
@@ -72,9 +73,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = exc.detail if isinstance(exc.detail, str) and exc.detail and any(
-            "\u4e00" <= ch <= "\u9fff" for ch in exc.detail
-        ) else _default_message(exc.status_code)
+        detail = (
+            exc.detail
+            if isinstance(exc.detail, str)
+            and exc.detail
+            and any("\u4e00" <= ch <= "\u9fff" for ch in exc.detail)
+            else _default_message(exc.status_code)
+        )
         return _answer(request, exc.status_code, detail)
 
     @app.exception_handler(RequestValidationError)

@@ -16,10 +16,13 @@ from casetracker.core.identifiers import mask_id_number
 from casetracker.core.paths import TEMPLATES
 from casetracker.web.csrf import csrf_token
 
-templates = Jinja2Templates(env=Environment(
-    loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(),
-    extensions=["jinja2.ext.i18n"],
-))
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
+    )
+)
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.gettext, i18n.ngettext, newstyle=True
 )
@@ -51,8 +54,13 @@ def _role_label(role: Role | str) -> str:
 
 
 templates.env.filters.update(
-    datetime=_fmt_datetime, date=_fmt_date, money=_fmt_money, mask=mask_id_number,
-    role=_role_label, choices=_choices, json=_json,
+    datetime=_fmt_datetime,
+    date=_fmt_date,
+    money=_fmt_money,
+    mask=mask_id_number,
+    role=_role_label,
+    choices=_choices,
+    json=_json,
 )
 templates.env.globals.update(locales=i18n.LOCALES)
 
