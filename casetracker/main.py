@@ -62,10 +62,14 @@ def create_app(
 
     from casetracker.admin import views as admin_views
     from casetracker.auth import views as auth_views
+    from casetracker.calendar import views as calendar_views
+    from casetracker.cases import api as cases_api
+    from casetracker.cases import views as cases_views
     from casetracker.desk import views as desk_views
     from casetracker.people import api as people_api
     from casetracker.people import views as people_views
     from casetracker.web import fonts
+    from casetracker.workflows import views as workflow_views
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in (
@@ -73,8 +77,12 @@ def create_app(
         auth_views.router,
         desk_views.router,
         people_views.router,
+        cases_views.router,
+        workflow_views.router,
         admin_views.router,
+        calendar_views.router,
         people_api.router,
+        cases_api.router,
     ):
         app.include_router(router)
     return app

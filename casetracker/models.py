@@ -2,6 +2,8 @@
 
 from casetracker.audit.models import AuditEvent
 from casetracker.auth.models import ApiToken, User
+from casetracker.calendar.models import CalendarDay, CalendarYear
+from casetracker.cases.models import Case, CaseTransition, Clock, ClockTerm
 from casetracker.core.db import Base
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 
@@ -9,7 +11,13 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CalendarDay",
+    "CalendarYear",
+    "Case",
+    "CaseTransition",
     "Client",
+    "Clock",
+    "ClockTerm",
     "InsuredPerson",
     "Region",
     "SalesRep",

@@ -4,7 +4,7 @@ over HTTP, and personas (anna the specialist, sam the supervisor, ada the admin)
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
+from casetracker.cases import service as case_service
+from casetracker.cases.models import Case
 from casetracker.core import clock, migrations
+from casetracker.core.clock import CHINA_TZ
 from casetracker.core.db import make_engine
 from casetracker.core.settings import Settings
 from casetracker.main import create_app
@@ -210,3 +213,39 @@ def world(session: Session) -> World:
     session.add_all([li, wang])
     session.commit()
     return World(local, remote, rep, client_row, li, wang)
+
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=CHINA_TZ)
+
+
+def open_injury(
+    session: Session, world: World, owner: User, accident: str, *, region: Region | None = None
+) -> Case:
+    """An injury case opened at `accident` (China time) in the world's client."""
+    case = case_service.open_case(
+        session=session,
+        case_type="injury",
+        client_id=world.client.id,
+        region_id=(region or world.local).id,
+        owner=owner,
+        insured_id=world.li.id,
+        opened_at=datetime.fromisoformat(accident).replace(tzinfo=CHINA_TZ),
+        now=NOW,
+        title="李秀英 工伤",
+    )
+    session.commit()
+    return case
+
+
+def fire(session: Session, case: Case, name: str, actor: User, **fields: object) -> Case:
+    case_service.fire(
+        session=session,
+        case=case,
+        transition=name,
+        version=case.version,
+        raw_fields=fields,
+        actor=actor,
+        now=NOW,
+    )
+    session.commit()
+    return case

@@ -1,0 +1,99 @@
+"""Validation of the fields a transition requires, with messages that name each field."""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from casetracker.core.clock import CHINA_TZ
+from casetracker.core.errors import Invalid
+from casetracker.core.i18n import _
+from casetracker.workflows.engine import FieldSpec, FieldType, TransitionSpec
+
+TRUE = {True, "true", "1", "on", "yes", "是"}
+FALSE = {False, None, "", "false", "0", "off", "no", "否"}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _parse(spec: FieldSpec, value: Any, now: datetime) -> Any:
+    if spec.type is FieldType.BOOL:
+        key = value.strip().lower() if isinstance(value, str) else value
+        if key in TRUE:
+            return True
+        if key in FALSE:
+            return False
+        raise ValueError(_("应为是或否"))
+    if spec.type is FieldType.LIST:
+        items = value.splitlines() if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ValueError(_("应为文字列表"))
+        cleaned = [i.strip() for i in items if i.strip()]
+        if not cleaned:
+            raise ValueError(_("必填"))
+        if any(len(i) > spec.max_length or "\x00" in i for i in cleaned) or len(cleaned) > 100:
+            raise ValueError(_("内容过长或含有不允许的字符"))
+        return cleaned
+    if not isinstance(value, str):
+        raise ValueError(_("取值无效"))
+    text = value.strip()
+    if spec.type is FieldType.TEXT:
+        if len(text) > spec.max_length:
+            raise ValueError(_("不能超过 {max_length} 个字符").format(max_length=spec.max_length))
+        if "\x00" in text:
+            raise ValueError(_("含有不允许的控制字符"))
+        return text
+    if spec.type is FieldType.DATE:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(_("日期格式应为 YYYY-MM-DD")) from None
+        if day > now.astimezone(CHINA_TZ).date():
+            raise ValueError(_("不能晚于今天"))
+        return day
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00")) from None
+    if moment.tzinfo is None:  # a time typed at the desk is China time
+        moment = moment.replace(tzinfo=CHINA_TZ)
+    if moment > now:
+        raise ValueError(_("不能晚于当前时间"))
+    return moment
+
+
+def validate(
+    transition: TransitionSpec, raw: dict[str, Any], now: datetime
+) -> tuple[dict[str, Any], datetime]:
+    """The transition's fields, parsed, and the event time (its event field, else now)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for spec in transition.fields:
+        value = raw.get(spec.name)
+        try:
+            if _blank(value):
+                if spec.required:
+                    raise ValueError(_("必填"))
+                values[spec.name] = False if spec.type is FieldType.BOOL else None
+                continue
+            values[spec.name] = _parse(spec, value, now)
+        except ValueError as exc:
+            errors[spec.name] = _("{label}：{message}").format(
+                label=str(spec.label), message=str(exc)
+            )
+    if errors:
+        raise Invalid("；".join(errors.values()), field_errors=errors)
+    return values, event_time(transition, values, now)
+
+
+def event_time(transition: TransitionSpec, values: dict[str, Any], now: datetime) -> datetime:
+    value = values.get(transition.event_field) if transition.event_field else None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=CHINA_TZ)
+    return now
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in values.items()}

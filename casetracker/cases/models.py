@@ -1,0 +1,132 @@
+"""Case, its transitions (the timeline) and its deadline clocks. Type-specific data lives in
+each domain's own tables, keyed by the case id."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casetracker.auth.models import User
+from casetracker.calendar.periods import Unit
+from casetracker.core.db import Base, UTCDateTime
+from casetracker.people.models import Client, InsuredPerson, Region
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(default=1)  # optimistic lock
+    title: Mapped[str] = mapped_column(String(200), default="")
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    insured_id: Mapped[int | None] = mapped_column(ForeignKey("insured_people.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    client: Mapped[Client] = relationship()
+    insured: Mapped[InsuredPerson | None] = relationship()
+    region: Mapped[Region] = relationship()
+    owner: Mapped[User] = relationship()
+    clocks: Mapped[list["Clock"]] = relationship(back_populates="case", order_by="Clock.id")
+    transitions: Mapped[list["CaseTransition"]] = relationship(
+        back_populates="case", order_by="CaseTransition.id"
+    )
+
+    __table_args__ = (Index("ix_cases_type_state", "type", "state"),)
+
+
+class CaseTransition(Base):
+    """One fired transition: who, when it was recorded, when the event happened, and why."""
+
+    __tablename__ = "case_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    event_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(String(2000), default="")
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="transitions")
+
+
+class ClockStatus(enum.StrEnum):
+    OPEN = "open"
+    MET = "met"
+    MISSED = "missed"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+
+
+class Clock(Base):
+    """A deadline as a row: the due time is a column, scanned through a partial index."""
+
+    __tablename__ = "clocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(100))
+    basis: Mapped[str] = mapped_column(String(200))  # the article or contract term
+    unit: Mapped[Unit] = mapped_column(String(20))
+    length: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    start_event: Mapped[str] = mapped_column(String(200))  # what started it, in words
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[ClockStatus] = mapped_column(String(20), default=ClockStatus.OPEN)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pauses: Mapped[list[list[str]]] = mapped_column(JSON, default=list)  # [[from, to], …]
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    provisional: Mapped[bool] = mapped_column(default=False)
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="clocks")
+
+    __table_args__ = (
+        Index(
+            "ix_clocks_open_due",
+            "due_at",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_clocks_provisional",
+            "provisional",
+            postgresql_where=text("provisional"),
+            sqlite_where=text("provisional"),
+        ),
+    )
+
+
+class ClockTerm(Base):
+    """A region's rule or a client's contract term for one clock, e.g. 客户合同：12 小时内报告.
+
+    Exactly one of region_id / client_id is set. Where several apply, the earliest due wins.
+    """
+
+    __tablename__ = "clock_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    case_type: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[Unit] = mapped_column(String(20))
+    length: Mapped[int]
+    basis: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (
+        CheckConstraint("(region_id IS NULL) <> (client_id IS NULL)", name="one_scope"),
+        CheckConstraint("length > 0", name="length_positive"),
+    )

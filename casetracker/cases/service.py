@@ -1,0 +1,316 @@
+"""Opening cases and firing their transitions. One call, one transaction (the caller's):
+role, guards and version are checked, the state, clocks, timeline and audit log change
+together, or nothing changes."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from casetracker.audit import service as audit
+from casetracker.auth.models import Role, User
+from casetracker.cases import clocks as clock_service
+from casetracker.cases import fields as field_rules
+from casetracker.cases.models import Case, CaseTransition, Clock, ClockStatus
+from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
+from casetracker.core.i18n import _
+from casetracker.workflows import registry
+from casetracker.workflows.engine import (
+    GuardContext,
+    TransitionSpec,
+    Workflow,
+)
+
+
+class StaleVersion(Conflict):
+    """The case changed since the caller read it (optimistic lock)."""
+
+
+def require_case(*, session: Session, case_id: int) -> Case:
+    case = session.get(
+        Case, case_id, options=[selectinload(Case.clocks), selectinload(Case.transitions)]
+    )
+    if case is None:
+        raise NotFound(_("案件不存在（编号 {id}）").format(id=case_id))
+    return case
+
+
+def open_case(
+    *,
+    session: Session,
+    case_type: str,
+    client_id: int,
+    region_id: int,
+    owner: User,
+    opened_at: datetime,
+    now: datetime,
+    insured_id: int | None = None,
+    title: str = "",
+) -> Case:
+    """Create a case in its workflow's initial state and start that state's clocks from the
+    opening event (e.g. the accident time)."""
+    workflow = registry.get(case_type)
+    if opened_at > now:
+        raise Invalid(
+            _("事件时间不能晚于当前时间"), field_errors={"opened_at": _("事件时间不能晚于当前时间")}
+        )
+    case = Case(
+        type=case_type,
+        state=workflow.initial,
+        version=1,
+        title=title,
+        client_id=client_id,
+        region_id=region_id,
+        insured_id=insured_id,
+        owner_id=owner.id,
+        opened_at=opened_at,
+    )
+    session.add(case)
+    session.flush()
+    session.refresh(case)  # load region/client for clock rules
+    calendar = clock_service.load_calendar(session)
+    initial = workflow.state(workflow.initial)
+    assert initial is not None
+    for action in initial.on_enter:
+        clock_service.apply(
+            session=session,
+            case=case,
+            action=action,
+            spec=workflow.clock(action.kind),
+            at=opened_at,
+            start_event=str(workflow.opening_event),
+            fields={},
+            calendar=calendar,
+        )
+    session.add(
+        CaseTransition(
+            case_id=case.id,
+            name="open",
+            from_state=None,
+            to_state=workflow.initial,
+            actor_id=owner.id,
+            actor_name=owner.username,
+            at=now,
+            event_at=opened_at,
+            note="",
+            fields={},
+        )
+    )
+    session.flush()
+    audit.record(
+        session=session,
+        actor=owner,
+        action=f"{case_type}.opened",
+        subject_type="case",
+        subject_id=case.id,
+        after={"state": case.state, "opened_at": opened_at.isoformat()},
+        at=now,
+    )
+    return case
+
+
+def may_fire(workflow: Workflow, case: Case, user: User) -> bool:
+    """Owners and supervisors act on a case; specialists only on their own."""
+    return not (user.role in workflow.owner_only_roles and case.owner_id != user.id)
+
+
+def allowed_transitions(case: Case, user: User) -> list[TransitionSpec]:
+    workflow = registry.get(case.type)
+    if not may_fire(workflow, case, user):
+        return []
+    return workflow.allowed(case.state, user.role)
+
+
+def fire(
+    *,
+    session: Session,
+    case: Case,
+    transition: str,
+    version: int | None,
+    raw_fields: dict[str, Any],
+    actor: User,
+    now: datetime,
+    note: str = "",
+) -> Case:
+    """Fire `transition` on `case`, or raise (409 stale, 403 role, 422 refused) changing
+    nothing.
+
+    1. The caller's version must be the case's (else StaleVersion).
+    2. The transition must leave the current state, and the actor's role may fire it.
+    3. Its fields must validate (event times not in the future), its guards must pass.
+    4. A conditional UPDATE moves state and version, so a concurrent writer loses with 409.
+    5. Clocks: the old state's exit actions, then the new state's entry actions, at the
+       event time; entering a final state cancels whatever still runs.
+    6. The timeline row and the audit event join the same transaction.
+    """
+    workflow = registry.get(case.type)
+    if version is not None and version != case.version:
+        raise StaleVersion(
+            _("案件已被他人更新（您的版本 {mine}，当前版本 {current}），请刷新后重试").format(
+                mine=version, current=case.version
+            )
+        )
+    spec = workflow.transition(transition)
+    if spec is None:
+        raise Invalid(_("没有名为「{name}」的操作").format(name=transition))
+    if case.state not in spec.sources:
+        raise Invalid(
+            _("当前状态「{state}」不能执行「{action}」").format(
+                state=workflow.state_label(case.state), action=str(spec.label)
+            )
+        )
+    if actor.role not in spec.roles:
+        raise Forbidden(_("您的角色不能执行「{action}」").format(action=str(spec.label)))
+    if not may_fire(workflow, case, actor):
+        raise Forbidden(
+            _("只有案件负责人或主管可以执行「{action}」").format(action=str(spec.label))
+        )
+    values, event_at = field_rules.validate(spec, raw_fields, now)
+    if len(note) > 2000 or "\x00" in note:
+        raise Invalid(_("备注过长或含有不允许的字符"))
+    for guard in spec.guards:
+        refusal = guard.check(GuardContext(session=session, case=case, fields=values))
+        if refusal:
+            raise Invalid(refusal)
+
+    source = case.state
+    moved = session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.version == case.version)
+        .values(state=spec.target, version=Case.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:  # someone else committed a transition first
+        raise StaleVersion(_("案件已被他人更新，请刷新后重试"))
+    before = {"state": source, "version": case.version}
+    case.state, case.version = spec.target, case.version + 1
+    _run_clocks(session, workflow, case, source, spec, values, event_at)
+    if (target := workflow.state(spec.target)) and target.final:
+        clock_service.cancel_all(case=case, at=event_at)
+        case.closed_at = now
+    case.transitions.append(
+        CaseTransition(
+            case_id=case.id,
+            name=spec.name,
+            from_state=source,
+            to_state=spec.target,
+            actor_id=actor.id,
+            actor_name=actor.username,
+            at=now,
+            event_at=event_at,
+            note=note.strip(),
+            fields=field_rules.jsonable(values),
+        )
+    )
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action=f"{case.type}.{spec.name}",
+        subject_type="case",
+        subject_id=case.id,
+        before=before,
+        after={
+            "state": case.state,
+            "version": case.version,
+            "event_at": event_at.isoformat(),
+            **field_rules.jsonable(values),
+        },
+        at=now,
+    )
+    return case
+
+
+def _run_clocks(
+    session: Session,
+    workflow: Workflow,
+    case: Case,
+    source: str,
+    spec: TransitionSpec,
+    values: dict[str, Any],
+    event_at: datetime,
+) -> None:
+    calendar = clock_service.load_calendar(session)
+    exiting, entering = workflow.state(source), workflow.state(spec.target)
+    actions = [*(exiting.on_exit if exiting else ()), *(entering.on_enter if entering else ())]
+    for action in actions:
+        clock_service.apply(
+            session=session,
+            case=case,
+            action=action,
+            spec=workflow.clock(action.kind),
+            at=event_at,
+            start_event=str(spec.label),
+            fields=values,
+            calendar=calendar,
+        )
+
+
+# --- finding cases and clocks ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    type: str | None = None
+    state: str | None = None
+    owner_id: int | None = None
+    region_id: int | None = None
+    client_id: int | None = None
+    overdue: bool = False
+    due_before: datetime | None = None
+
+
+def _next_due() -> Any:
+    return (
+        select(Clock.case_id, func.min(Clock.due_at).label("next_due"))
+        .where(Clock.status == ClockStatus.OPEN.value)
+        .group_by(Clock.case_id)
+        .subquery()
+    )
+
+
+def case_query(filters: CaseFilter, now: datetime) -> Select[Any]:
+    """Cases matching the filters, nearest open clock first (cases with none last)."""
+    next_due = _next_due()
+    query = (
+        select(Case)
+        .outerjoin(next_due, next_due.c.case_id == Case.id)
+        .options(selectinload(Case.clocks))
+    )
+    for column, value in (
+        (Case.type, filters.type),
+        (Case.state, filters.state),
+        (Case.owner_id, filters.owner_id),
+        (Case.region_id, filters.region_id),
+        (Case.client_id, filters.client_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if filters.overdue:
+        query = query.where(next_due.c.next_due < now)
+    if filters.due_before is not None:
+        query = query.where(next_due.c.next_due < filters.due_before)
+    return query.order_by(next_due.c.next_due.is_(None), next_due.c.next_due, Case.id)
+
+
+def clocks_due_within(*, session: Session, now: datetime, hours: int = 24) -> list[Clock]:
+    """Open clocks due between now and `hours` from now (the partial index serves this)."""
+    from datetime import timedelta
+
+    return list(
+        session.scalars(
+            select(Clock)
+            .where(
+                Clock.status == ClockStatus.OPEN.value,
+                Clock.due_at >= now,
+                Clock.due_at < now + timedelta(hours=hours),
+            )
+            .order_by(Clock.due_at)
+        )
+    )
+
+
+def is_supervisor_or_admin(user: User) -> bool:
+    return user.role in (Role.SUPERVISOR, Role.ADMIN)

@@ -1,0 +1,216 @@
+"""The workflow engine's vocabulary: a workflow is plain data a supervisor can read.
+
+A `Workflow` lists its states (with the clocks that entering or leaving each one starts,
+stops, pauses, resumes or cancels), its transitions (who may fire them, which fields they
+require, which guards must pass) and its clocks (length, unit, legal basis, overrides).
+`casetracker.cases.service.fire` applies a transition to a stored case; this module only
+describes and checks, so it can be tested without a database.
+"""
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from casetracker.auth.models import Role
+from casetracker.calendar.periods import Unit
+from casetracker.core import i18n
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name in both languages; Chinese first."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en if i18n.current_locale.get() == "en" else self.zh
+
+
+class FieldType(enum.StrEnum):
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOL = "bool"
+    TEXT = "text"
+    LIST = "list"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: Label
+    type: FieldType
+    required: bool = True
+    max_length: int = 500
+
+
+class ClockOp(enum.StrEnum):
+    START = "start"  # unless one of that kind already runs; to restart, stop it first
+    STOP = "stop"  # met, or missed when after the due time
+    PAUSE = "pause"
+    RESUME = "resume"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class ClockAction:
+    op: ClockOp
+    kind: str
+
+
+def start(kind: str) -> ClockAction:
+    return ClockAction(ClockOp.START, kind)
+
+
+def stop(kind: str) -> ClockAction:
+    return ClockAction(ClockOp.STOP, kind)
+
+
+def pause(kind: str) -> ClockAction:
+    return ClockAction(ClockOp.PAUSE, kind)
+
+
+def resume(kind: str) -> ClockAction:
+    return ClockAction(ClockOp.RESUME, kind)
+
+
+def cancel(kind: str) -> ClockAction:
+    return ClockAction(ClockOp.CANCEL, kind)
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    """A deadline: `length` `unit`s from the event that starts it, citing its `basis`.
+
+    `region_length` names a Region column holding this region's own length (same unit);
+    `variants` shorten or lengthen it when a boolean transition field is true, e.g.
+    `(("simple", 15),)` for the 15-day decision on simple cases. Client contract terms and
+    region terms stored as `ClockTerm` rows also apply; the stricter (earliest due) wins.
+    """
+
+    kind: str
+    label: Label
+    unit: Unit
+    length: int
+    basis: str
+    region_length: str | None = None
+    variants: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    label: Label
+    final: bool = False
+    on_enter: tuple[ClockAction, ...] = ()
+    on_exit: tuple[ClockAction, ...] = ()
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """What a guard may look at: the session, the case and the transition's fields."""
+
+    session: Any
+    case: Any
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition that must hold; `check` returns the refusal in words, or None."""
+
+    name: str
+    description: Label
+    check: Callable[[GuardContext], str | None]
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    name: str
+    label: Label
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[Role, ...] = (Role.SPECIALIST, Role.SUPERVISOR)
+    fields: tuple[FieldSpec, ...] = ()
+    event_field: str | None = None  # the field holding the outside event's time
+    guards: tuple[Guard, ...] = ()
+
+
+@dataclass(frozen=True)
+class Workflow:
+    type: str
+    label: Label
+    description: str
+    initial: str
+    opening_event: Label  # what the case's opening time is, e.g. 事故发生
+    states: tuple[StateSpec, ...]
+    transitions: tuple[TransitionSpec, ...]
+    clocks: tuple[ClockSpec, ...]
+    # Specialists fire transitions only on cases they own; supervisors on any.
+    owner_only_roles: tuple[Role, ...] = (Role.SPECIALIST,)
+    _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update(
+            {
+                "state": {s.name: s for s in self.states},
+                "transition": {t.name: t for t in self.transitions},
+                "clock": {c.kind: c for c in self.clocks},
+            }
+        )
+        problems = definition_problems(self)
+        if problems:
+            raise ValueError(f"workflow {self.type} is inconsistent: {problems}")
+
+    def state(self, name: str) -> StateSpec | None:
+        result: StateSpec | None = self._index["state"].get(name)
+        return result
+
+    def transition(self, name: str) -> TransitionSpec | None:
+        result: TransitionSpec | None = self._index["transition"].get(name)
+        return result
+
+    def clock(self, kind: str) -> ClockSpec:
+        result: ClockSpec = self._index["clock"][kind]
+        return result
+
+    def clock_label(self, kind: str, fallback: str) -> str:
+        spec: ClockSpec | None = self._index["clock"].get(kind)
+        return str(spec.label) if spec else fallback
+
+    def state_label(self, name: str) -> str:
+        state = self.state(name)
+        return str(state.label) if state else name
+
+    def transitions_from(self, state: str) -> list[TransitionSpec]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def allowed(self, state: str, role: Role) -> list[TransitionSpec]:
+        return [t for t in self.transitions_from(state) if role in t.roles]
+
+
+def definition_problems(workflow: Workflow) -> list[str]:
+    """Everything that makes a definition unusable: unknown states, clocks or fields."""
+    states = {s.name for s in workflow.states}
+    kinds = {c.kind for c in workflow.clocks}
+    problems = [] if workflow.initial in states else [f"initial {workflow.initial}"]
+    for t in workflow.transitions:
+        problems += [
+            f"{t.name}: unknown state {s}" for s in (*t.sources, t.target) if s not in states
+        ]
+        names = {f.name for f in t.fields}
+        if t.event_field and t.event_field not in names:
+            problems.append(f"{t.name}: event field {t.event_field} not among its fields")
+        problems += [
+            f"{t.name}: leaves final state {s}"
+            for s in t.sources
+            if (spec := workflow.state(s)) and spec.final
+        ]
+    for s in workflow.states:
+        problems += [
+            f"{s.name}: unknown clock {a.kind}"
+            for a in (*s.on_enter, *s.on_exit)
+            if a.kind not in kinds
+        ]
+    return problems

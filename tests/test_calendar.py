@@ -1,0 +1,119 @@
+"""The working-day calendar and the legal counting rule, on each database backend."""
+
+from datetime import date, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from casetracker.auth.models import User
+from casetracker.calendar import service as calendar_service
+from casetracker.calendar.days import package_years
+from casetracker.calendar.periods import Unit, compute
+from casetracker.core.clock import CHINA_TZ
+from tests.conftest import page_csrf
+
+UNKNOWN_YEAR = max(package_years()) + 1  # 2027 while chinese-calendar knows up to 2026
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=CHINA_TZ)
+
+
+def due(session: Session, start: str, unit: Unit, length: int) -> tuple[str, bool, list[str]]:
+    period = compute(at(start), unit, length, calendar_service.load(session=session).day)
+    return (
+        period.due_at.isoformat(),
+        period.provisional,
+        [f"{s.day.isoformat()} {s.action} {s.reason}" for s in period.steps],
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "unit", "length", "expected"),
+    [
+        # DOMAIN.md's example: 30 days from Fri 2026-11-20 end on Sun 12-20, so Mon 12-21.
+        ("2026-11-20T22:30", Unit.CALENDAR_DAYS, 30, "2026-12-21T23:59:59+08:00"),
+        # Ends inside the National Day holiday (10-01..10-07): rolls to Thu 10-08.
+        ("2026-09-03T10:00", Unit.CALENDAR_DAYS, 30, "2026-10-08T23:59:59+08:00"),
+        # Ends on Sat 2026-02-14, a 调休 workday: does not roll.
+        ("2026-01-15T09:00", Unit.CALENDAR_DAYS, 30, "2026-02-14T23:59:59+08:00"),
+        # 5 working days from Fri 02-13: Sat 02-14 (调休) counts, 02-15..02-23 are skipped.
+        ("2026-02-13T16:00", Unit.WORKING_DAYS, 5, "2026-02-27T23:59:59+08:00"),
+        # Hours run on the clock, nights and weekends included.
+        ("2026-11-20T22:30", Unit.HOURS, 24, "2026-11-21T22:30:00+08:00"),
+        # Months: same-numbered day; 6 months from 2026-08-31 ends 2027-02-28 (no 02-31).
+        ("2026-03-31T09:00", Unit.MONTHS, 1, "2026-04-30T23:59:59+08:00"),
+    ],
+)
+def test_periods_follow_the_counting_rule(
+    session: Session, start: str, unit: Unit, length: int, expected: str
+) -> None:
+    assert due(session, start, unit, length)[0] == expected
+
+
+def test_the_explanation_names_each_rolled_and_skipped_day(session: Session) -> None:
+    _, _, rolled = due(session, "2026-09-03T10:00", Unit.CALENDAR_DAYS, 30)
+    assert rolled == [f"2026-10-0{d} rolled 国庆节" for d in range(3, 8)]
+    _, _, skipped = due(session, "2026-02-13T16:00", Unit.WORKING_DAYS, 5)
+    assert skipped[0] == "2026-02-15 skipped 春节" and len(skipped) == 9
+    _, _, sunday = due(session, "2026-11-20T22:30", Unit.CALENDAR_DAYS, 30)
+    assert sunday == ["2026-12-20 rolled 周日"]
+
+
+def test_a_period_ending_in_an_unknown_year_is_provisional(session: Session) -> None:
+    assert UNKNOWN_YEAR == 2027, "update this test when chinese-calendar learns 2027"
+    text, provisional, _ = due(session, "2026-12-02T09:00", Unit.CALENDAR_DAYS, 30)
+    assert provisional is True
+    # 2027-01-01 is 元旦 by holidays.CN's statutory list; Sat/Sun follow: Mon 01-04.
+    assert text == "2027-01-04T23:59:59+08:00"
+    assert not due(session, "2026-11-02T09:00", Unit.CALENDAR_DAYS, 30)[1]
+
+
+def test_staff_entering_a_year_makes_it_official(session: Session, ada: User) -> None:
+    calendar_service.enter_year(
+        session=session,
+        year=UNKNOWN_YEAR,
+        actor=ada,
+        source="测试",
+        holidays=[(date(UNKNOWN_YEAR, 1, d), "元旦") for d in (1, 2, 3, 4)],
+        workdays=[(date(UNKNOWN_YEAR, 1, 9), "元旦")],
+    )
+    text, provisional, steps = due(session, "2026-12-02T09:00", Unit.CALENDAR_DAYS, 30)
+    assert (text, provisional) == ("2027-01-05T23:59:59+08:00", False)
+    assert steps[-1] == "2027-01-04 rolled 元旦"
+    # Sat 2027-01-09 is now a 调休 workday and counts.
+    assert due(session, "2027-01-07T09:00", Unit.WORKING_DAYS, 2)[0] == "2027-01-09T23:59:59+08:00"
+
+
+def test_the_admin_page_enters_a_year_with_line_numbered_errors(
+    as_ada: TestClient, session: Session
+) -> None:
+    bad = as_ada.post(
+        "/admin/calendar",
+        data={
+            "year": str(UNKNOWN_YEAR),
+            "holidays": f"{UNKNOWN_YEAR}-01-01 元旦\n2027-13-01 错",
+            "workdays": "",
+            "csrf_token": page_csrf(as_ada, "/admin/calendar"),
+        },
+    )
+    assert bad.status_code == 422
+    assert "放假日期第 2 行" in bad.text
+    assert not calendar_service.load(session=session).is_official(UNKNOWN_YEAR)
+    good = as_ada.post(
+        "/admin/calendar",
+        data={
+            "year": str(UNKNOWN_YEAR),
+            "source": "国办发明电",
+            "holidays": f"{UNKNOWN_YEAR}-01-01~{UNKNOWN_YEAR}-01-03 元旦",
+            "workdays": "",
+            "csrf_token": page_csrf(as_ada, "/admin/calendar"),
+        },
+    )
+    assert good.status_code == 303
+    assert calendar_service.load(session=session).is_official(UNKNOWN_YEAR)
+
+
+def test_specialists_cannot_enter_calendars(as_anna: TestClient) -> None:
+    assert as_anna.get("/admin/calendar").status_code == 403
