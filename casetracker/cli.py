@@ -130,6 +130,19 @@ def user_add(
         _fail(exc.message)
 
 
+@user_app.command("unlock")
+def user_unlock(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """解除因多次登录失败造成的账户锁定。"""
+    settings = _settings()
+    try:
+        with session_scope(_factory(settings)) as session:
+            auth_service.unlock(session=session, user=auth_service.require_user(
+                session=session, username=name))
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(f"已解除 {name} 的锁定")
+
+
 @token_app.command("create")
 def token_create(
     user: Annotated[str, typer.Option("--user", help="令牌所属用户的登录名")],

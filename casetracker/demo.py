@@ -25,6 +25,7 @@ REGIONS = [  # name, 本市, cut-off day, report window (h), written report (wor
     ("苏州市", False, 20, 24, 3),
     ("杭州市", False, 25, 72, 5),
 ]
+AREA_PHONE = ("021", "0512", "0571")  # 上海, 苏州, 杭州
 SALES_REPS = [
     ("周建国", "13816620001"),
     ("吴晓梅", "13916620002"),
@@ -143,14 +144,14 @@ def load(*, session: Session) -> DemoResult:
     clients: list[Client] = []
     for index, (name, region_index, contact) in enumerate(CLIENTS):
         code = _credit_code(rng, region_index)
-        phone = f"021-6{index:03d}{rng.randrange(1000, 9999)}"  # drawn every run: same stream
+        phone = f"6{index:03d}{rng.randrange(1000, 9999)}"  # drawn every run: same stream
         client = session.scalar(select(Client).where(Client.name == name))
         if client is None:
             client = Client(
                 name=name,
                 credit_code=code,
                 contact_name=contact,
-                contact_phone=phone,
+                contact_phone=f"{AREA_PHONE[region_index]}-{phone}",
                 address="",
                 sales_rep_id=reps[index % len(reps)].id,
                 owner_id=users["zhangli"].id,

@@ -152,3 +152,10 @@ def test_the_app_itself_refuses_to_start_on_an_old_schema(cli_env: dict[str, str
         TestClient(create_app(settings)),
     ):
         pass
+
+
+def test_user_unlock_clears_a_lock_out(cli_env: dict[str, str]) -> None:
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    result = runner.invoke(cli, ["user", "unlock", "zhangli"])
+    assert result.exit_code == 0, result.output
+    assert "已解除" in result.output

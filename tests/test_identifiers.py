@@ -21,7 +21,9 @@ def test_a_lowercase_x_is_accepted_and_stored_upper_case() -> None:
         ("110105194912310021", "校验位不正确"),
         ("11010519491231002", "应为 18 位"),
         ("1101051949123100A2", "只能由数字"),
-        ("11010519491331002" + ric_check_char("11010519491331002"), "出生日期或地区码"),
+        ("11010519491331002" + ric_check_char("11010519491331002"), "出生日期无效"),
+        ("31011520300101123" + ric_check_char("31011520300101123"), "出生日期无效"),
+        ("99010519491231002" + ric_check_char("99010519491231002"), "地区码无效"),
     ],
 )
 def test_bad_id_numbers_say_why(value: str, reason: str) -> None:
@@ -39,3 +41,9 @@ def test_credit_codes_are_checked() -> None:
 
 def test_masking_keeps_the_region_and_the_last_four() -> None:
     assert mask_id_number("310101199003071234") == "3101**********1234"
+
+
+def test_a_county_code_newer_than_the_holder_is_still_accepted() -> None:
+    """Pudong's 310115 dates from 1993; people born earlier hold such numbers."""
+    number = "31011519900307123" + ric_check_char("31011519900307123")
+    assert normalise_id_number(number) == number

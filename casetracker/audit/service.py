@@ -8,7 +8,55 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from casetracker.audit.models import AuditEvent
-from casetracker.core import clock
+from casetracker.core import clock, context
+from casetracker.core.i18n import N_, _
+from casetracker.core.identifiers import mask_id_number
+from casetracker.core.sql import contains
+
+
+ACTION_LABELS = {
+    "user.login": N_("登录"),
+    "user.login_failed": N_("登录失败"),
+    "user.locked": N_("账户锁定"),
+    "user.created": N_("新增用户"),
+    "user.password_set": N_("设置密码"),
+    "user.unlocked": N_("解除锁定"),
+    "token.created": N_("创建 API 令牌"),
+    "client.created": N_("新增客户"),
+    "client.updated": N_("修改客户"),
+    "insured.created": N_("新增参保人"),
+    "insured.updated": N_("修改参保人"),
+    "insured.id_number_viewed": N_("查看完整身份证号码"),
+    "calendar.year_entered": N_("录入年度放假安排"),
+}
+
+
+def action_label(action: str) -> str:
+    """A readable name for an action code; case actions read `injury.file_report`."""
+    if action in ACTION_LABELS:
+        return _(ACTION_LABELS[action])
+    from casetracker.workflows import registry
+
+    case_type, _sep, name = action.partition(".")
+    workflow = registry.WORKFLOWS.get(case_type)
+    if workflow is not None:
+        if name == "opened":
+            return f"{workflow.label}：{_('立案')}"
+        spec = workflow.transition(name)
+        if spec is not None:
+            return f"{workflow.label}：{spec.label}"
+    return action
+
+
+def masked(value: Any) -> Any:
+    """Audit snapshots as shown on screen: ID numbers masked (viewing them whole is itself
+    an auditable act; the stored rows keep them whole for the record)."""
+    if isinstance(value, dict):
+        return {k: mask_id_number(v) if "id_number" in k and isinstance(v, str) else masked(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
 
 
 class Actor(Protocol):
@@ -51,7 +99,7 @@ def record(
         subject_id=str(subject_id),
         before=before,
         after=after,
-        ip=ip,
+        ip=ip or context.client_ip.get(),
     )
     session.add(event)
     session.flush()
@@ -60,12 +108,10 @@ def record(
 
 def _filtered(action: str | None, subject_type: str | None, actor: str | None) -> Select[Any]:
     query = select(AuditEvent)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if subject_type:
-        query = query.where(AuditEvent.subject_type == subject_type)
-    if actor:
-        query = query.where(AuditEvent.actor_name == actor)
+    for column, value in ((AuditEvent.action, action), (AuditEvent.subject_type, subject_type),
+                          (AuditEvent.actor_name, actor)):
+        if value:
+            query = query.where(contains(column, value))
     return query
 
 

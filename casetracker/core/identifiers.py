@@ -5,38 +5,55 @@ lowercase x is accepted and stored upper-case), masking for display, and check-c
 computation used by the demo data.
 """
 
+import re
+from datetime import date
+
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from casetracker.core.i18n import N_
 
-RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-RIC_CHECK = "10X98765432"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+RIC_FORMAT = re.compile(r"^\d{17}[\dX]$")
+# GB/T 2260 province-level codes: the first two digits of every resident ID number.
+PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42,
+                       43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+                       91})
 
 
 class InvalidIdentifier(ValueError):
-    """A value that fails its standard's format or check character; the message is Chinese."""
+    """A value that fails its standard's format or check character; the message is Chinese
+    and names the problem, not the field (callers put the field's label in front)."""
 
 
-def normalise_id_number(value: str) -> str:
-    """Return the 18-character resident ID number, upper-case, or raise InvalidIdentifier."""
+def normalise_id_number(value: str, *, today: date | None = None) -> str:
+    """Return the 18-character resident ID number, upper-case, or raise InvalidIdentifier.
+
+    Checked: format, check digit (python-stdnum), a real birth date not in the future, a
+    province-level region code. Not checked: whether the county code existed on the birth
+    date (python-stdnum's `validate` does, and refuses real numbers such as a Pudong 310115
+    number of someone born before Pudong's code was created in 1993).
+    """
     candidate = value.strip().upper()
     if len(candidate) != 18:
-        raise InvalidIdentifier(N_("身份证号码应为 18 位"))
+        raise InvalidIdentifier(N_("应为 18 位"))
+    if not RIC_FORMAT.match(candidate):
+        raise InvalidIdentifier(N_("只能由数字和末位 X 组成"))
+    if ric.calc_check_digit(candidate) != candidate[17]:
+        raise InvalidIdentifier(N_("校验位不正确"))
     try:
-        return str(ric.validate(candidate))
-    except ValidationError as exc:
-        raise InvalidIdentifier(_ric_reason(candidate, exc)) from exc
+        born = ric.get_birth_date(candidate)
+    except ValidationError:
+        raise InvalidIdentifier(N_("出生日期无效")) from None
+    if born.year < 1900 or born > (today or date.today()):
+        raise InvalidIdentifier(N_("出生日期无效"))
+    if int(candidate[:2]) not in PROVINCES:
+        raise InvalidIdentifier(N_("地区码无效"))
+    return candidate
 
 
-def _ric_reason(candidate: str, exc: ValidationError) -> str:
-    if not candidate[:17].isdigit() or candidate[17] not in "0123456789X":
-        return N_("身份证号码只能由数字和末位 X 组成")
-    if candidate[17] != ric_check_char(candidate[:17]):
-        return N_("身份证号码校验位不正确")
-    return N_("身份证号码中的出生日期或地区码无效")
+def birth_date(id_number: str) -> date:
+    return ric.get_birth_date(id_number)  # type: ignore[no-any-return]
 
 
 def is_valid_id_number(value: str) -> bool:
@@ -51,15 +68,15 @@ def normalise_credit_code(value: str) -> str:
     """Return the 18-character unified social credit code, upper-case, or raise."""
     candidate = value.strip().upper()
     if len(candidate) != 18:
-        raise InvalidIdentifier(N_("统一社会信用代码应为 18 位"))
+        raise InvalidIdentifier(N_("应为 18 位"))
     if any(ch not in USCC_ALPHABET for ch in candidate):
-        raise InvalidIdentifier(N_("统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）"))
+        raise InvalidIdentifier(N_("含有不允许的字符（不使用 I、O、Z、S、V）"))
     try:
         return str(uscc.validate(candidate))
     except ValidationError as exc:
-        if candidate[17] != uscc_check_char(candidate[:17]):
-            raise InvalidIdentifier(N_("统一社会信用代码校验位不正确")) from exc
-        raise InvalidIdentifier(N_("统一社会信用代码格式无效")) from exc
+        if candidate[17] != uscc.calc_check_digit(candidate[:17]):
+            raise InvalidIdentifier(N_("校验位不正确")) from exc
+        raise InvalidIdentifier(N_("格式无效（前 8 位应为数字）")) from exc
 
 
 def mask_id_number(value: str) -> str:
@@ -70,10 +87,9 @@ def mask_id_number(value: str) -> str:
 
 
 def ric_check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, RIC_WEIGHTS, strict=True))
-    return RIC_CHECK[total % 11]
+    """The check character that completes `first17` (used to make demo and test data)."""
+    return str(ric.calc_check_digit(first17 + "0"))
 
 
 def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    return str(uscc.calc_check_digit(first17))

@@ -43,4 +43,7 @@ def paginate(
     session: Session, query: Select[Any], *, page: int, per_page: int = PER_PAGE
 ) -> Page[Any]:
     items, total = fetch_slice(session, query, offset=(page - 1) * per_page, limit=per_page)
+    last = max(1, -(-total // per_page))
+    if page > last:  # past the end (an old link, a hand-typed number): show the last page
+        return paginate(session, query, page=last, per_page=per_page)
     return Page(items=items, total=total, page=page, per_page=per_page)

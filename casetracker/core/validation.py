@@ -4,6 +4,7 @@ Every text field is stripped, length-capped to its column and refuses NUL charac
 (PostgreSQL cannot store them), so bad input stops at the edge instead of in the database.
 """
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -58,7 +59,16 @@ IdNumber = Annotated[str, Field(max_length=40), AfterValidator(_id_number)]
 CreditCode = Annotated[str, Field(max_length=40), AfterValidator(_credit_code)]
 PositiveId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
 OptionalId = Annotated[PositiveId | None, BeforeValidator(blank_to_none)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+def _phone(value: str) -> str:
+    if value and not PHONE.match(value):
+        raise ValueError(_("只能包含数字、空格、+、-、括号和“转”"))
+    return value
+
+
+PHONE = re.compile(r"^[0-9+\-()（） 转]{3,30}$")
+Phone = Annotated[str, Field(max_length=30), BeforeValidator(
+    lambda v: v.strip() if isinstance(v, str) else v), AfterValidator(_phone)]
+PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 _MESSAGES: dict[str, str] = {
     "missing": N_("必填"),
@@ -103,7 +113,7 @@ def describe_error(error: Any) -> str:
     template = _MESSAGES.get(kind)
     if template is None:
         return _("取值无效")
-    ctx = {k: v for k, v in error.get("ctx", {}).items() if isinstance(v, int | float | str)}
+    ctx = {k: str(v) for k, v in error.get("ctx", {}).items() if isinstance(v, int | float | str | Decimal)}
     try:
         return _(template).format(**ctx)
     except (KeyError, IndexError):

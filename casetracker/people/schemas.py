@@ -6,11 +6,13 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from casetracker.core.i18n import N_, _
+from casetracker.core.identifiers import birth_date
 from casetracker.core.validation import (
     CreditCode,
     IdNumber,
-    Money,
+    PositiveMoney,
     OptionalId,
+    Phone,
     PositiveId,
     blank_to_none,
     text,
@@ -20,13 +22,23 @@ OptionalDate = Annotated[date | None, BeforeValidator(blank_to_none)]
 OptionalIdNumber = Annotated[IdNumber | None, BeforeValidator(blank_to_none)]
 
 
+MIN_WORKING_AGE = 16
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 class ClientForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     name: text(100, min_length=1) = Field(title=N_("客户名称"))  # type: ignore[valid-type]
     credit_code: CreditCode = Field(title=N_("统一社会信用代码"))
     contact_name: text(50) = Field("", title=N_("联系人"))  # type: ignore[valid-type]
-    contact_phone: text(30) = Field("", title=N_("联系电话"))  # type: ignore[valid-type]
+    contact_phone: Phone = Field("", title=N_("联系电话"))
     address: text(200) = Field("", title=N_("地址"))  # type: ignore[valid-type]
     sales_rep_id: OptionalId = Field(None, title=N_("业务员"))
     owner_id: OptionalId = Field(None, title=N_("负责专员"))
@@ -44,15 +56,23 @@ class InsuredForm(BaseModel):
     region_id: OptionalId = Field(None, title=N_("参保地"))
     hire_on: date = Field(title=N_("入职日期"))
     leave_on: OptionalDate = Field(None, title=N_("离职日期"))
-    contribution_base: Money = Field(title=N_("缴费基数"))
-    phone: text(30) = Field("", title=N_("联系电话"))  # type: ignore[valid-type]
+    contribution_base: PositiveMoney = Field(title=N_("缴费基数"))
+    phone: Phone = Field("", title=N_("联系电话"))
+
+    @field_validator("hire_on")
+    @classmethod
+    def _of_working_age(cls, value: date, info: ValidationInfo) -> date:
+        id_number = info.data.get("id_number")
+        if id_number and value < add_years(birth_date(id_number), MIN_WORKING_AGE):
+            raise ValueError(_("入职时未满 16 周岁（《劳动法》第十五条），请核对入职日期或身份证号码"))
+        return value
 
     @field_validator("leave_on")
     @classmethod
     def _leave_after_hire(cls, value: date | None, info: ValidationInfo) -> date | None:
         hire_on = info.data.get("hire_on")
         if value is not None and hire_on is not None and value < hire_on:
-            raise ValueError(_("离职日期不能早于入职日期"))
+            raise ValueError(_("不能早于入职日期"))
         return value
 
 

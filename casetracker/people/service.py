@@ -12,6 +12,7 @@ from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.core.pagination import Page, paginate
 from casetracker.core.settings import Settings
+from casetracker.core.sql import contains, ends_with
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 from casetracker.people.schemas import ClientForm, InsuredForm
 
@@ -35,10 +36,6 @@ INSURED_FIELDS = [
     "contribution_base",
     "phone",
 ]
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_regions(*, session: Session) -> list[Region]:
@@ -67,10 +64,7 @@ def all_clients(*, session: Session) -> list[Client]:
 def _client_query(q: str, region_id: int | None, sales_rep_id: int | None) -> Select[Any]:
     query = select(Client).options(joinedload(Client.default_region), joinedload(Client.sales_rep))
     if q:
-        like = f"%{_escape_like(q)}%"
-        query = query.where(
-            or_(Client.name.like(like, escape="\\"), Client.credit_code == q.upper())
-        )
+        query = query.where(or_(contains(Client.name, q), contains(Client.credit_code, q)))
     if region_id:
         query = query.where(Client.default_region_id == region_id)
     if sales_rep_id:
@@ -172,10 +166,10 @@ def insured_query(
         ident = q.upper()
         query = query.where(
             or_(
-                InsuredPerson.name.like(f"%{_escape_like(q)}%", escape="\\"),
+                contains(InsuredPerson.name, q),
                 InsuredPerson.id_number == ident,
                 # the last digits are what people read out over the phone
-                InsuredPerson.id_number.like(f"%{_escape_like(ident)}", escape="\\")
+                ends_with(InsuredPerson.id_number, ident)
                 if len(ident) >= 4
                 else InsuredPerson.id_number == ident,
             )

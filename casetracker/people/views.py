@@ -196,7 +196,8 @@ def insured_new(request: Request, session: DbSession, client: Filter = None) -> 
 def _insured_form_error(
     request: Request, session: DbSession, person: Any, form: dict[str, str], exc: Invalid
 ) -> Response:
-    values = {k: v for k, v in form.items() if k != "id_number"}
+    # On edit the stored number never goes back into the form; what was typed does.
+    values = dict(form)
     return render(
         request,
         "people/insured_form.html",

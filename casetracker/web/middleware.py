@@ -4,7 +4,7 @@ from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from casetracker.core import i18n
+from casetracker.core import context, i18n
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -34,6 +34,8 @@ class LocaleAndHeaders:
             cookies = SimpleCookie()
         lang = cookies["lang"].value if "lang" in cookies else None
         token = i18n.current_locale.set(i18n.pick_locale(lang))
+        client = scope.get("client")
+        ip_token = context.client_ip.set(client[0] if client else None)
         is_docs = scope["path"] in ("/api/docs", "/api/redoc")
 
         async def send_with_headers(message: Message) -> None:
@@ -46,3 +48,4 @@ class LocaleAndHeaders:
             await self.app(scope, receive, send_with_headers)
         finally:
             i18n.current_locale.reset(token)
+            context.client_ip.reset(ip_token)

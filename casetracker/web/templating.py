@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
+from casetracker.audit import service as audit_service
 from casetracker.auth.models import ROLE_LABELS, Role
 from casetracker.core import clock, i18n
 from casetracker.core.identifiers import mask_id_number
@@ -62,6 +63,7 @@ templates.env.filters.update(
     choices=_choices,
     json=_json,
 )
+templates.env.filters.update(action=audit_service.action_label, masked=audit_service.masked)
 templates.env.globals.update(locales=i18n.LOCALES)
 
 
