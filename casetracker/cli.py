@@ -136,8 +136,9 @@ def user_unlock(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
     settings = _settings()
     try:
         with session_scope(_factory(settings)) as session:
-            auth_service.unlock(session=session, user=auth_service.require_user(
-                session=session, username=name))
+            auth_service.unlock(
+                session=session, user=auth_service.require_user(session=session, username=name)
+            )
     except DomainError as exc:
         _fail(exc.message)
     typer.echo(f"已解除 {name} 的锁定")

@@ -190,7 +190,82 @@ def load(*, session: Session) -> DemoResult:
             )
         )
     session.flush()
+    _demo_cases(session, clients, users)
     count = session.scalar(select(func.count()).select_from(InsuredPerson)) or 0
     return DemoResult(
         passwords=passwords, regions=len(regions), clients=len(clients), insured=count
     )
+
+
+# (hours before now the accident happened, transitions to fire as (name, fields by days ago))
+DEMO_CASES: list[tuple[int, list[tuple[str, dict[str, int]]]]] = [
+    (5, []),
+    (30, [("file_report", {"filed_at": 1})]),
+    (
+        24 * 20,
+        [
+            ("file_report", {"filed_at": 19}),
+            ("submit_application", {"submitted_on": 12}),
+            ("accept", {"accepted_on": 8}),
+        ],
+    ),
+    (
+        24 * 40,
+        [
+            ("file_report", {"filed_at": 39}),
+            ("submit_application", {"submitted_on": 30}),
+            ("accept", {"accepted_on": 25}),
+            ("suspend", {"suspended_on": 10}),
+        ],
+    ),
+    (24 * 35, []),
+]
+
+
+def _demo_cases(session: Session, clients: list[Client], users: dict[str, User]) -> None:
+    """A few injury cases at different stages, so the desk shows something real."""
+    from casetracker.cases import service as case_service
+    from casetracker.cases.models import Case
+
+    if session.scalar(select(func.count()).select_from(Case).where(Case.title.like("演示：%"))):
+        return
+    now = clock.now()
+    owner = users["zhangli"]
+    for index, (hours_ago, steps) in enumerate(DEMO_CASES):
+        client = clients[index % len(clients)]
+        person = session.scalars(
+            select(InsuredPerson)
+            .where(InsuredPerson.client_id == client.id)
+            .order_by(InsuredPerson.id)
+        ).first()
+        case = case_service.open_case(
+            session=session,
+            case_type="injury",
+            client_id=client.id,
+            region_id=client.default_region_id,
+            owner=owner,
+            now=now,
+            insured_id=person.id if person else None,
+            opened_at=now - timedelta(hours=hours_ago),
+            title=f"演示：{person.name if person else client.name} 工伤",
+        )
+        for name, fields in steps:
+            values: dict[str, object] = {}
+            for field, days_ago in fields.items():
+                moment = now - timedelta(days=days_ago)
+                values[field] = (
+                    moment.isoformat()
+                    if field.endswith("_at")
+                    else moment.astimezone(clock.CHINA_TZ).date().isoformat()
+                )
+            if name == "suspend":
+                values["reason"] = "等待劳动仲裁结果"
+            case_service.fire(
+                session=session,
+                case=case,
+                transition=name,
+                version=case.version,
+                raw_fields=values,
+                actor=owner,
+                now=now,
+            )

@@ -107,23 +107,32 @@ def test_it_never_redirects_off_site_after_login(client: TestClient, anna: User)
     assert response.headers["location"] == "/"
 
 
-def test_failed_logins_are_audited_with_the_address(client: TestClient, anna: User,
-                                                    session: Session) -> None:
+def test_failed_logins_are_audited_with_the_address(
+    client: TestClient, anna: User, session: Session
+) -> None:
     token = csrf_from(client.get("/login").text)
     client.post("/login", data={"username": "anna", "password": "bad", "csrf_token": token})
     client.post("/login", data={"username": "ghost", "password": "bad", "csrf_token": token})
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "user.login_failed").order_by(AuditEvent.id)).all()
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.login_failed").order_by(AuditEvent.id)
+    ).all()
     assert [e.subject_id for e in events] == [str(anna.id), "ghost"]
     assert all(e.ip == "testclient" for e in events)
 
 
-def test_the_audit_page_masks_id_numbers_and_names_actions(as_ada: TestClient,
-                                                           session: Session) -> None:
+def test_the_audit_page_masks_id_numbers_and_names_actions(
+    as_ada: TestClient, session: Session
+) -> None:
     from casetracker.audit import service as audit
 
-    audit.record(session=session, actor=None, action="insured.updated", subject_type="insured",
-                 subject_id=1, after={"id_number": "11010519491231002X"})
+    audit.record(
+        session=session,
+        actor=None,
+        action="insured.updated",
+        subject_type="insured",
+        subject_id=1,
+        after={"id_number": "11010519491231002X"},
+    )
     session.commit()
     page = as_ada.get("/admin/audit", params={"action": "INSURED"}).text
     assert "1101**********002X" in page

@@ -207,7 +207,8 @@ def test_the_case_page_fires_a_transition_from_its_form(
     from tests.conftest import page_csrf
 
     page = as_anna.get(f"/cases/{case.id}").text
-    assert "工伤快报" in page and "《工伤保险条例》第十七条" in page
+    assert "工伤快报" in page
+    assert "《工伤保险条例》第十七条" in page
     refused = as_anna.post(
         f"/cases/{case.id}/transitions/file_report",
         data={"version": "1", "filed_at": "", "csrf_token": page_csrf(as_anna)},

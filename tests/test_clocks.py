@@ -124,7 +124,7 @@ def test_suspension_pauses_the_decision_clock(session: Session, world: World, an
     assert row.status == ClockStatus.PAUSED
     assert words.time_left(row, NOW).startswith("已暂停")
     fire(session, case, "resume", anna, resumed_on="2026-11-19")
-    assert row.status == ClockStatus.OPEN
+    assert clock(case, "recognition_decision").status == ClockStatus.OPEN
     assert (row.due_at - before).days == 7
     assert any(
         "暂停 2026-11-12 00:00 至 2026-11-19 00:00（7 天）" in line for line in words.explain(row)

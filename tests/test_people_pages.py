@@ -206,23 +206,35 @@ def test_the_client_page_lists_its_people(as_anna: TestClient, world: World) -> 
 
 
 def _person_form(world: World, client: TestClient, **overrides: str) -> dict[str, str]:
-    form = {"name": "赵六", "id_number": "11010519491231002X", "client_id": str(world.client.id),
-            "hire_on": "2026-01-05", "contribution_base": "8500", "phone": "138 1662 0001",
-            "csrf_token": page_csrf(client)}
+    form = {
+        "name": "赵六",
+        "id_number": "11010519491231002X",
+        "client_id": str(world.client.id),
+        "hire_on": "2026-01-05",
+        "contribution_base": "8500",
+        "phone": "138 1662 0001",
+        "csrf_token": page_csrf(client),
+    }
     form.update(overrides)
     return form
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"contribution_base": "-100"}, "缴费基数：应大于 0"),
-    ({"contribution_base": "abc"}, "缴费基数：应为数字，例如 8500.00"),
-    ({"phone": "abc"}, "联系电话：只能包含数字"),
-    ({"hire_on": "1960-01-01"}, "入职日期：入职时未满 16 周岁"),
-    ({"id_number": "31011520300101123" + ric_check_char("31011520300101123")},
-     "身份证号码：出生日期无效"),
-])
-def test_it_refuses_implausible_people(as_anna: TestClient, world: World, session: Session,
-                                       overrides: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"contribution_base": "-100"}, "缴费基数：应大于 0"),
+        ({"contribution_base": "abc"}, "缴费基数：应为数字，例如 8500.00"),
+        ({"phone": "abc"}, "联系电话：只能包含数字"),
+        ({"hire_on": "1960-01-01"}, "入职日期：入职时未满 16 周岁"),
+        (
+            {"id_number": "31011520300101123" + ric_check_char("31011520300101123")},
+            "身份证号码：出生日期无效",
+        ),
+    ],
+)
+def test_it_refuses_implausible_people(
+    as_anna: TestClient, world: World, session: Session, overrides: dict[str, str], message: str
+) -> None:
     session.delete(world.li)
     session.commit()
     response = as_anna.post("/insured/new", data=_person_form(world, as_anna, **overrides))

@@ -13,7 +13,6 @@ from casetracker.core.i18n import N_, _
 from casetracker.core.identifiers import mask_id_number
 from casetracker.core.sql import contains
 
-
 ACTION_LABELS = {
     "user.login": N_("登录"),
     "user.login_failed": N_("登录失败"),
@@ -52,8 +51,10 @@ def masked(value: Any) -> Any:
     """Audit snapshots as shown on screen: ID numbers masked (viewing them whole is itself
     an auditable act; the stored rows keep them whole for the record)."""
     if isinstance(value, dict):
-        return {k: mask_id_number(v) if "id_number" in k and isinstance(v, str) else masked(v)
-                for k, v in value.items()}
+        return {
+            k: mask_id_number(v) if "id_number" in k and isinstance(v, str) else masked(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [masked(v) for v in value]
     return value
@@ -108,8 +109,11 @@ def record(
 
 def _filtered(action: str | None, subject_type: str | None, actor: str | None) -> Select[Any]:
     query = select(AuditEvent)
-    for column, value in ((AuditEvent.action, action), (AuditEvent.subject_type, subject_type),
-                          (AuditEvent.actor_name, actor)):
+    for column, value in (
+        (AuditEvent.action, action),
+        (AuditEvent.subject_type, subject_type),
+        (AuditEvent.actor_name, actor),
+    ):
         if value:
             query = query.where(contains(column, value))
     return query

@@ -61,18 +61,30 @@ def authenticate(
     user = get_user(session=session, username=username)
     if user is None or not user.is_active:
         _verify(_DUMMY_HASH, password)
-        audit.record(session=session, actor=None, action="user.login_failed",
-                     subject_type="user", subject_id=username[:50] or "-", ip=ip,
-                     after={"reason": "unknown or inactive user"})
+        audit.record(
+            session=session,
+            actor=None,
+            action="user.login_failed",
+            subject_type="user",
+            subject_id=username[:50] or "-",
+            ip=ip,
+            after={"reason": "unknown or inactive user"},
+        )
         raise LoginFailed(_("用户名或密码错误"))
     if user.locked_until is not None and user.locked_until > now:
         until = clock.local(user.locked_until).strftime("%H:%M")
         raise LoginFailed(_("登录失败次数过多，账户已锁定至 {until}").format(until=until))
     if not _verify(user.password_hash, password):
         user.failed_logins += 1
-        audit.record(session=session, actor=None, action="user.login_failed",
-                     subject_type="user", subject_id=user.id, ip=ip,
-                     after={"username": user.username, "failures": user.failed_logins})
+        audit.record(
+            session=session,
+            actor=None,
+            action="user.login_failed",
+            subject_type="user",
+            subject_id=user.id,
+            ip=ip,
+            after={"username": user.username, "failures": user.failed_logins},
+        )
         if user.failed_logins >= settings.login_max_failures:
             user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
             user.failed_logins = 0
@@ -155,8 +167,13 @@ def set_password(*, session: Session, user: User, password: str, actor: User | N
 def unlock(*, session: Session, user: User, actor: User | None = None) -> None:
     user.failed_logins = 0
     user.locked_until = None
-    audit.record(session=session, actor=actor, action="user.unlocked", subject_type="user",
-                 subject_id=user.id)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.unlocked",
+        subject_type="user",
+        subject_id=user.id,
+    )
 
 
 def _token_hash(token: str) -> str:

@@ -4,9 +4,9 @@ together, or nothing changes."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from casetracker.audit import service as audit
@@ -176,12 +176,16 @@ def fire(
             raise Invalid(refusal)
 
     source = case.state
-    moved = session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.version == case.version)
-        .values(state=spec.target, version=Case.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.version == case.version)
+            .values(state=spec.target, version=Case.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    moved = result.rowcount
     if moved != 1:  # someone else committed a transition first
         raise StaleVersion(_("案件已被他人更新，请刷新后重试"))
     before = {"state": source, "version": case.version}
@@ -260,6 +264,7 @@ class CaseFilter:
     client_id: int | None = None
     overdue: bool = False
     due_before: datetime | None = None
+    open_only: bool = False  # not yet closed
 
 
 def _next_due() -> Any:
@@ -288,6 +293,8 @@ def case_query(filters: CaseFilter, now: datetime) -> Select[Any]:
     ):
         if value is not None:
             query = query.where(column == value)
+    if filters.open_only:
+        query = query.where(Case.closed_at.is_(None))
     if filters.overdue:
         query = query.where(next_due.c.next_due < now)
     if filters.due_before is not None:

@@ -16,9 +16,46 @@ from casetracker.core.i18n import N_
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 RIC_FORMAT = re.compile(r"^\d{17}[\dX]$")
 # GB/T 2260 province-level codes: the first two digits of every resident ID number.
-PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42,
-                       43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
-                       91})
+PROVINCES = frozenset(
+    {
+        11,
+        12,
+        13,
+        14,
+        15,
+        21,
+        22,
+        23,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        50,
+        51,
+        52,
+        53,
+        54,
+        61,
+        62,
+        63,
+        64,
+        65,
+        71,
+        81,
+        82,
+        83,
+        91,
+    }
+)
 
 
 class InvalidIdentifier(ValueError):
@@ -53,7 +90,8 @@ def normalise_id_number(value: str, *, today: date | None = None) -> str:
 
 
 def birth_date(id_number: str) -> date:
-    return ric.get_birth_date(id_number)  # type: ignore[no-any-return]
+    born: date = ric.get_birth_date(id_number)
+    return born
 
 
 def is_valid_id_number(value: str) -> bool:

@@ -59,6 +59,8 @@ IdNumber = Annotated[str, Field(max_length=40), AfterValidator(_id_number)]
 CreditCode = Annotated[str, Field(max_length=40), AfterValidator(_credit_code)]
 PositiveId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
 OptionalId = Annotated[PositiveId | None, BeforeValidator(blank_to_none)]
+
+
 def _phone(value: str) -> str:
     if value and not PHONE.match(value):
         raise ValueError(_("只能包含数字、空格、+、-、括号和“转”"))
@@ -66,8 +68,12 @@ def _phone(value: str) -> str:
 
 
 PHONE = re.compile(r"^[0-9+\-()（） 转]{3,30}$")
-Phone = Annotated[str, Field(max_length=30), BeforeValidator(
-    lambda v: v.strip() if isinstance(v, str) else v), AfterValidator(_phone)]
+Phone = Annotated[
+    str,
+    Field(max_length=30),
+    BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+    AfterValidator(_phone),
+]
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 _MESSAGES: dict[str, str] = {
@@ -113,7 +119,11 @@ def describe_error(error: Any) -> str:
     template = _MESSAGES.get(kind)
     if template is None:
         return _("取值无效")
-    ctx = {k: str(v) for k, v in error.get("ctx", {}).items() if isinstance(v, int | float | str | Decimal)}
+    ctx = {
+        k: str(v)
+        for k, v in error.get("ctx", {}).items()
+        if isinstance(v, int | float | str | Decimal)
+    }
     try:
         return _(template).format(**ctx)
     except (KeyError, IndexError):

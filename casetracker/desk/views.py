@@ -1,20 +1,29 @@
-"""The home page: what the signed-in user is responsible for."""
+"""The home page (我的工作台): the signed-in user's open cases, nearest deadline first."""
 
 from fastapi import APIRouter, Request
 from sqlalchemy import func, or_, select
 from starlette.responses import Response
 
+from casetracker.cases import service as case_service
+from casetracker.cases.schemas import case_out
 from casetracker.core import clock
 from casetracker.people.models import Client, InsuredPerson
 from casetracker.web.deps import CurrentUser, DbSession
 from casetracker.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+DESK_CASES = 50
 
 
 @router.get("/")
 def desk(request: Request, session: DbSession, user: CurrentUser) -> Response:
+    now = clock.now()
     today = clock.today()
+    open_cases = session.scalars(
+        case_service.case_query(
+            case_service.CaseFilter(owner_id=user.id, open_only=True), now
+        ).limit(DESK_CASES)
+    ).all()
     my_clients = list(
         session.scalars(select(Client).where(Client.owner_id == user.id).order_by(Client.name))
     )
@@ -30,6 +39,7 @@ def desk(request: Request, session: DbSession, user: CurrentUser) -> Response:
         request,
         "desk/home.html",
         {
+            "cases": [case_out(c, user, now) for c in open_cases],
             "my_clients": my_clients,
             "counts": counts,
             "today": today,

@@ -10,10 +10,10 @@ from casetracker.core.identifiers import birth_date
 from casetracker.core.validation import (
     CreditCode,
     IdNumber,
-    PositiveMoney,
     OptionalId,
     Phone,
     PositiveId,
+    PositiveMoney,
     blank_to_none,
     text,
 )
@@ -64,7 +64,9 @@ class InsuredForm(BaseModel):
     def _of_working_age(cls, value: date, info: ValidationInfo) -> date:
         id_number = info.data.get("id_number")
         if id_number and value < add_years(birth_date(id_number), MIN_WORKING_AGE):
-            raise ValueError(_("入职时未满 16 周岁（《劳动法》第十五条），请核对入职日期或身份证号码"))
+            raise ValueError(
+                _("入职时未满 16 周岁（《劳动法》第十五条），请核对入职日期或身份证号码")
+            )
         return value
 
     @field_validator("leave_on")

@@ -89,8 +89,9 @@ def install(app: FastAPI) -> None:
             loc = [str(p) for p in error.get("loc", ())]
             name = ".".join(loc[1:]) if len(loc) > 1 else (loc[0] if loc else "body")
             errors.setdefault(name, describe_error(error))
-        parts = "；".join(_("{label}：{message}").format(label=k, message=v)
-                         for k, v in errors.items())
+        parts = "；".join(
+            _("{label}：{message}").format(label=k, message=v) for k, v in errors.items()
+        )
         detail = _("提交的数据无效：{errors}").format(errors=parts)
         return _answer(request, 422, detail, errors)
 

@@ -5,23 +5,18 @@ Never `playwright install`: the browser is /usr/bin/chromium from Debian (`execu
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from casetracker import demo
 from casetracker.core import migrations
 from casetracker.core.db import make_engine, make_sessionmaker, session_scope
 from casetracker.core.settings import Settings
-from casetracker.main import create_app
 from tests.databases import throwaway_database
+from tests.live import LiveServer, serve
 
 CHROMIUM = os.environ.get("CASETRACKER_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -38,22 +33,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@dataclass
-class LiveServer:
-    url: str
-    database_url: str
-    passwords: dict[str, str]
-
-    def path(self, path: str) -> str:
-        return self.url + path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("live")
@@ -64,20 +43,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             passwords = demo.load(session=session).passwords
         engine.dispose()
         settings = Settings(database_url=url, data_dir=tmp, secret_key="e" * 40)
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the live server did not start")
-            time.sleep(0.05)
-        yield LiveServer(f"http://127.0.0.1:{port}", url, passwords)
-        server.should_exit = True
-        thread.join(timeout=10)
+        with serve(settings) as base_url:
+            yield LiveServer(base_url, url, passwords)
 
 
 @pytest.fixture(scope="session")

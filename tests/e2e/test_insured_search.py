@@ -9,8 +9,9 @@ from casetracker.audit.models import AuditEvent
 from casetracker.core.db import make_engine, make_sessionmaker, session_scope
 from casetracker.core.identifiers import mask_id_number
 from casetracker.people.models import InsuredPerson
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import screenshot
 from tests.e2e.pages import InsuredSearch, LoginPage
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.e2e
 
