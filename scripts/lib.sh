@@ -1,12 +1,16 @@
 # Shared by start.sh, test.sh and .ci/run: one place that knows how to install casetracker.
 VENV="${CASETRACKER_VENV:-.venv}"
-# Debian packages: Chromium for the browser tests, Pango/HarfBuzz for WeasyPrint's PDFs
-# (libharfbuzz-subset0 makes font subsetting fast), poppler-utils for PDF previews.
-DEBIAN_PACKAGES=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+# Debian packages the app needs at run time: Graphviz draws the workflow diagrams; Pango and
+# HarfBuzz serve WeasyPrint's PDFs (libharfbuzz-subset0 makes font subsetting fast).
+RUNTIME_PACKAGES=(graphviz libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# ...and the tests: Chromium for the browser tests, poppler-utils to look at PDFs.
+TEST_PACKAGES=(chromium poppler-utils)
 
 ensure_system_packages() {
+    local wanted=("${RUNTIME_PACKAGES[@]}")
+    [ "${1:-}" = "test" ] && wanted+=("${TEST_PACKAGES[@]}")
     local missing=()
-    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
             || missing+=("$pkg")
     done

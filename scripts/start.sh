@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+ensure_system_packages
 ensure_venv
 "$VENV/bin/casetracker" demo
 exec "$VENV/bin/casetracker" serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"

@@ -7,6 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-ensure_system_packages
+ensure_system_packages test
 ensure_venv dev
 exec "$VENV/bin/python" -m pytest "$@"

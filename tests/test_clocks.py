@@ -161,3 +161,15 @@ def test_time_left_reads_naturally(session: Session, world: World, anna: User) -
     late = datetime(2026, 11, 27, 9, 0, tzinfo=CHINA_TZ)
     assert words.time_left(row, late) == "已逾期 2 天"
     assert words.urgency(row, late) == "overdue"
+
+
+def test_the_due_scan_finds_open_clocks_within_a_day(
+    session: Session, world: World, anna: User
+) -> None:
+    from casetracker.cases import service as case_service
+
+    soon = open_injury(session, world, anna, "2026-11-24T09:00")
+    open_injury(session, world, anna, "2026-11-10T09:00")  # its report is overdue: not "due"
+    due_rows = case_service.clocks_due_within(session=session, now=NOW, hours=24)
+    assert [(r.case_id, r.kind) for r in due_rows] == [(soon.id, "filing_report")]
+    assert due_rows[0].due_at == datetime(2026, 11, 25, 9, 0, tzinfo=CHINA_TZ)

@@ -3,10 +3,10 @@ role, guards and version are checked, the state, clocks, timeline and audit log 
 together, or nothing changes."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy import CursorResult, Row, Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from casetracker.audit import service as audit
@@ -302,21 +302,24 @@ def case_query(filters: CaseFilter, now: datetime) -> Select[Any]:
     return query.order_by(next_due.c.next_due.is_(None), next_due.c.next_due, Case.id)
 
 
-def clocks_due_within(*, session: Session, now: datetime, hours: int = 24) -> list[Clock]:
-    """Open clocks due between now and `hours` from now (the partial index serves this)."""
-    from datetime import timedelta
+DueClock = Row[int, int, str, str, datetime]  # id, case_id, kind, label, due_at
 
-    return list(
-        session.scalars(
-            select(Clock)
-            .where(
-                Clock.status == ClockStatus.OPEN.value,
-                Clock.due_at >= now,
-                Clock.due_at < now + timedelta(hours=hours),
-            )
-            .order_by(Clock.due_at)
+
+def clocks_due_within(*, session: Session, now: datetime, hours: int = 24) -> list[DueClock]:
+    """Open clocks due from now to `hours` ahead, soonest first: the scan behind alerts and
+    the supervisor's view. Served by the partial index on due_at WHERE status = 'open';
+    returns plain rows (`.id`, `.case_id`, `.kind`, `.label`, `.due_at`), not ORM objects,
+    because it runs over every open clock."""
+    rows = session.execute(
+        select(Clock.id, Clock.case_id, Clock.kind, Clock.label, Clock.due_at)
+        .where(
+            Clock.status == ClockStatus.OPEN.value,
+            Clock.due_at >= now,
+            Clock.due_at < now + timedelta(hours=hours),
         )
+        .order_by(Clock.due_at)
     )
+    return list(rows)
 
 
 def is_supervisor_or_admin(user: User) -> bool:

@@ -77,11 +77,11 @@ def explain(row: Clock) -> list[str]:
     for step in row.explanation.get("steps", []):
         if step["action"] == "skipped":
             lines.append(
-                _("跳过 {day}：{reason}").format(day=_day(step["day"]), reason=step["reason"])
+                _("跳过 {day}：{reason}").format(day=_day(step["day"]), reason=_(step["reason"]))
             )
         else:
             lines.append(
-                _("{day} 为{reason}，顺延").format(day=_day(step["day"]), reason=step["reason"])
+                _("{day} 为{reason}，顺延").format(day=_day(step["day"]), reason=_(step["reason"]))
             )
     for alternative in row.explanation.get("alternatives", []):
         due = wall_clock.local(datetime.fromisoformat(alternative["due_at"]))

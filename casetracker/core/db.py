@@ -41,8 +41,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
+        if value is None or value.tzinfo is UTC:  # PostgreSQL sessions run in UTC (make_engine)
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
@@ -68,7 +68,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # requests queue (busy_timeout) instead of failing when a reader later writes.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "connect", _postgres_utc)
+    return engine
+
+
+def _postgres_utc(dbapi_connection: Any, _record: Any) -> None:
+    """Sessions in UTC, and timestamptz values loaded with datetime.timezone.utc, so reading a
+    time column costs no time-zone conversion per row."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.commit()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
