@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from casetracker.audit.models import AuditEvent
 from casetracker.core import clock, context
-from casetracker.core.i18n import N_, _
+from casetracker.core.i18n import N_, _, translate
 from casetracker.core.identifiers import mask_id_number
 from casetracker.core.sql import contains
 
@@ -33,7 +33,7 @@ ACTION_LABELS = {
 def action_label(action: str) -> str:
     """A readable name for an action code; case actions read `injury.file_report`."""
     if action in ACTION_LABELS:
-        return _(ACTION_LABELS[action])
+        return translate(ACTION_LABELS[action])
     from casetracker.workflows import registry
 
     case_type, _sep, name = action.partition(".")

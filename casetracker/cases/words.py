@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from casetracker.calendar.periods import UNIT_LABELS, Unit
 from casetracker.cases.models import Clock, ClockStatus
 from casetracker.core import clock as wall_clock
-from casetracker.core.i18n import _
+from casetracker.core.i18n import _, translate
 
 
 def span(delta: timedelta) -> str:
@@ -61,7 +61,7 @@ def _is_zh() -> bool:
 def explain(row: Clock) -> list[str]:
     """Each line a reason: basis, start, length, skipped and rolled days, pauses, caveats."""
     started = wall_clock.local(row.started_at)
-    length = f"{row.length} {_(UNIT_LABELS[Unit(row.unit)])}"
+    length = f"{row.length} {translate(UNIT_LABELS[Unit(row.unit)])}"
     lines = [
         _("依据：{basis}").format(basis=row.basis),
         _("起算：{event}，{at}").format(
@@ -75,14 +75,9 @@ def explain(row: Clock) -> list[str]:
     else:
         lines.append(_("期限：{length}，起算当日不计入，到期日 24 时截止").format(length=length))
     for step in row.explanation.get("steps", []):
-        if step["action"] == "skipped":
-            lines.append(
-                _("跳过 {day}：{reason}").format(day=_day(step["day"]), reason=_(step["reason"]))
-            )
-        else:
-            lines.append(
-                _("{day} 为{reason}，顺延").format(day=_day(step["day"]), reason=_(step["reason"]))
-            )
+        template = _("跳过 {day}：{reason}") if step["action"] == "skipped" else _(
+            "{day} 为{reason}，顺延")
+        lines.append(template.format(day=_day(step["day"]), reason=translate(step["reason"])))
     for alternative in row.explanation.get("alternatives", []):
         due = wall_clock.local(datetime.fromisoformat(alternative["due_at"]))
         lines.append(

@@ -45,6 +45,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def translate(message: str) -> str:
+    """gettext for a message id held in a variable (Babel extracts only literal `_()`)."""
+    return gettext(message)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
     """Mark a message for the catalogue without translating it yet (translated when shown)."""
     return message

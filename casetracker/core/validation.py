@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
-from casetracker.core.i18n import N_, _
+from casetracker.core.i18n import N_, _, translate
 from casetracker.core.identifiers import (
     InvalidIdentifier,
     normalise_credit_code,
@@ -35,14 +35,14 @@ def _id_number(value: str) -> str:
     try:
         return normalise_id_number(value)
     except InvalidIdentifier as exc:
-        raise ValueError(_(str(exc))) from exc
+        raise ValueError(translate(str(exc))) from exc
 
 
 def _credit_code(value: str) -> str:
     try:
         return normalise_credit_code(value)
     except InvalidIdentifier as exc:
-        raise ValueError(_(str(exc))) from exc
+        raise ValueError(translate(str(exc))) from exc
 
 
 def text(max_length: int, *, min_length: int = 0) -> Any:
@@ -125,16 +125,16 @@ def describe_error(error: Any) -> str:
         if isinstance(v, int | float | str | Decimal)
     }
     try:
-        return _(template).format(**ctx)
+        return translate(template).format(**ctx)
     except (KeyError, IndexError):
-        return _(template)
+        return translate(template)
 
 
 def field_label(model: type[BaseModel] | None, name: str) -> str:
     if model is not None and name in model.model_fields:
         title = model.model_fields[name].title
         if title:
-            return _(title)
+            return translate(title)
     return name
 
 

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from casetracker.calendar.periods import UNIT_LABELS
-from casetracker.core.i18n import N_, _
+from casetracker.core.i18n import N_, translate
 from casetracker.web.deps import require_role
 from casetracker.web.templating import render
 from casetracker.workflows import diagram, registry
@@ -40,7 +40,7 @@ def workflow_help(request: Request, case_type: Annotated[str, Path(max_length=30
         {
             "workflow": workflow,
             "svg": svg,
-            "unit_labels": {k.value: _(v) for k, v in UNIT_LABELS.items()},
-            "op_labels": {k: _(v) for k, v in OP_LABELS.items()},
+            "unit_labels": {k.value: translate(v) for k, v in UNIT_LABELS.items()},
+            "op_labels": {k: translate(v) for k, v in OP_LABELS.items()},
         },
     )

@@ -1,0 +1,101 @@
+"""The checklist for a case, uploads checked by content, and the guard that needs them."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casetracker.audit import service as audit
+from casetracker.auth.models import User
+from casetracker.cases.models import Case
+from casetracker.core.errors import Invalid
+from casetracker.core.i18n import _
+from casetracker.materials.models import Attachment, MaterialItem
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Recognised by their first bytes, never by the file name.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    item: MaterialItem
+    attachments: list[Attachment]
+
+    @property
+    def done(self) -> bool:
+        return bool(self.attachments)
+
+
+def items_for(*, session: Session, case_type: str, region_id: int) -> list[MaterialItem]:
+    """The region's list: its own rows, plus default rows it does not override."""
+    rows = session.scalars(select(MaterialItem).where(
+        MaterialItem.case_type == case_type, MaterialItem.active.is_(True),
+        (MaterialItem.region_id == region_id) | MaterialItem.region_id.is_(None)))
+    by_code: dict[str, MaterialItem] = {}
+    for row in rows:
+        if row.code not in by_code or row.region_id is not None:
+            by_code[row.code] = row
+    return sorted(by_code.values(), key=lambda item: (item.position, item.id))
+
+
+def checklist(*, session: Session, case: Case) -> list[ChecklistLine]:
+    attachments = list(session.scalars(
+        select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)))
+    return [ChecklistLine(item, [a for a in attachments if a.item_code == item.code])
+            for item in items_for(session=session, case_type=case.type,
+                                  region_id=case.region_id)]
+
+
+def missing_required(*, session: Session, case: Case) -> list[str]:
+    return [line.item.name for line in checklist(session=session, case=case)
+            if line.item.required and not line.done]
+
+
+def sniff(content: bytes) -> tuple[str, str] | None:
+    for signature, content_type, extension in SIGNATURES:
+        if content.startswith(signature):
+            return content_type, extension
+    return None
+
+
+def attach(
+    *, session: Session, case: Case, item_code: str, filename: str, content: bytes,
+    actor: User, now: datetime,
+) -> Attachment:
+    """Store an upload against a checklist item, or refuse it (nothing is stored)."""
+    codes = {i.code: i for i in items_for(session=session, case_type=case.type,
+                                          region_id=case.region_id)}
+    if item_code not in codes:
+        raise Invalid(_("材料项目不存在：{item}").format(item=item_code[:40]),
+                      field_errors={"item": _("材料项目：不在本案的材料清单中")})
+    if not content:
+        raise Invalid(_("文件是空的"), field_errors={"file": _("文件：是空的")})
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise Invalid(_("文件超过 {mb} MB").format(mb=MAX_UPLOAD_BYTES // 1024 // 1024),
+                      field_errors={"file": _("文件：过大")})
+    kind = sniff(content)
+    if kind is None:
+        raise Invalid(_("文件内容不是 PDF、JPG 或 PNG（按文件内容判断，与扩展名无关）"),
+                      field_errors={"file": _("文件：类型不允许")})
+    content_type, extension = kind
+    name = "".join(ch for ch in filename if ch.isprintable() and ch not in '/\\\x00')[-150:]
+    if not name.lower().endswith(extension):
+        name = (name or codes[item_code].name) + extension
+    row = Attachment(case_id=case.id, item_code=item_code, filename=name,
+                     content_type=content_type, size=len(content),
+                     sha256=hashlib.sha256(content).hexdigest(), content=content,
+                     uploaded_by_id=actor.id, uploaded_at=now)
+    session.add(row)
+    session.flush()
+    audit.record(session=session, actor=actor, action="case.attachment_added",
+                 subject_type="case", subject_id=case.id, at=now,
+                 after={"item": item_code, "filename": name, "size": len(content),
+                        "sha256": row.sha256})
+    return row
