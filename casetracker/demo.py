@@ -226,11 +226,13 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
     """A few injury cases at different stages, so the desk shows something real."""
     from casetracker.cases import service as case_service
     from casetracker.cases.models import Case
+    from casetracker.materials import service as materials_service
 
     if session.scalar(select(func.count()).select_from(Case).where(Case.title.like("演示：%"))):
         return
     now = clock.now()
     owner = users["zhangli"]
+    blank = _blank_pdf()
     for index, (hours_ago, steps) in enumerate(DEMO_CASES):
         client = clients[index % len(clients)]
         person = session.scalars(
@@ -250,6 +252,13 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
             title=f"演示：{person.name if person else client.name} 工伤",
         )
         for name, fields in steps:
+            if name == "submit_application":  # a real application needs its documents
+                for item in materials_service.items_for(
+                        session=session, case_type=case.type, region_id=case.region_id):
+                    if item.required:
+                        materials_service.attach(
+                            session=session, case=case, item_code=item.code,
+                            filename=f"{item.name}.pdf", content=blank, actor=owner, now=now)
             values: dict[str, object] = {}
             for field, days_ago in fields.items():
                 moment = now - timedelta(days=days_ago)
@@ -269,3 +278,16 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
                 actor=owner,
                 now=now,
             )
+
+
+def _blank_pdf() -> bytes:
+    """A one-page A4 PDF standing in for a scanned document in the demo."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -66,6 +66,8 @@ def create_app(
     from casetracker.cases import api as cases_api
     from casetracker.cases import views as cases_views
     from casetracker.desk import views as desk_views
+    from casetracker.injury import api as injury_api
+    from casetracker.injury import views as injury_views
     from casetracker.people import api as people_api
     from casetracker.people import views as people_views
     from casetracker.web import fonts
@@ -83,6 +85,8 @@ def create_app(
         calendar_views.router,
         people_api.router,
         cases_api.router,
+        injury_views.router,
+        injury_api.router,
     ):
         app.include_router(router)
     return app

@@ -8,7 +8,7 @@ from casetracker.auth.models import User
 from casetracker.cases import words
 from casetracker.cases.models import Case, Clock, ClockStatus, ClockTerm
 from casetracker.core.clock import CHINA_TZ
-from tests.conftest import NOW, World, fire, open_injury
+from tests.conftest import NOW, World, complete_materials, fire, open_injury
 
 
 def clock(case: Case, kind: str, index: int = -1) -> Clock:
@@ -75,6 +75,7 @@ def test_filing_on_time_is_met(session: Session, world: World, anna: User) -> No
 def _submitted(session: Session, world: World, anna: User) -> Case:
     case = open_injury(session, world, anna, "2026-11-02T09:00")
     fire(session, case, "file_report", anna, filed_at="2026-11-02T15:00")
+    complete_materials(session, case, anna)
     fire(session, case, "submit_application", anna, submitted_on="2026-11-05")
     return case
 

@@ -18,7 +18,7 @@ from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import DomainError
 from casetracker.workflows import registry
 from casetracker.workflows.engine import ClockAction, ClockOp, FieldType, TransitionSpec
-from tests.conftest import NOW, World, make_user, open_injury
+from tests.conftest import NOW, World, complete_materials, make_user, open_injury
 
 WORKFLOW = registry.get("injury")
 NAMES = [t.name for t in WORKFLOW.transitions]
@@ -64,6 +64,7 @@ def test_no_sequence_leaves_the_definition(
     """Whatever is tried, by whomever, only declared transitions fire, and a refused one
     changes neither state nor version."""
     case = open_injury(session, world, people["owner"], "2026-11-02T09:00")
+    complete_materials(session, case, people["owner"])  # the guard is tested on its own
     states = {s.name for s in WORKFLOW.states}
     day = date(2026, 11, 3)
     for name, who, with_fields in steps:

@@ -116,6 +116,23 @@ def may_fire(workflow: Workflow, case: Case, user: User) -> bool:
     return not (user.role in workflow.owner_only_roles and case.owner_id != user.id)
 
 
+def reassign(*, session: Session, case: Case, owner: User, actor: User, now: datetime) -> None:
+    """A supervisor hands a case to another specialist; the version moves so open forms of
+    the old owner become stale."""
+    before = {"owner_id": case.owner_id}
+    case.owner_id, case.owner = owner.id, owner
+    case.version += 1
+    session.flush()
+    audit.record(session=session, actor=actor, action="case.reassigned", subject_type="case",
+                 subject_id=case.id, before=before, after={"owner_id": owner.id}, at=now)
+
+
+def require_may_act(case: Case, user: User) -> None:
+    """Contacts, uploads and transitions: the owner, or a supervisor."""
+    if not may_fire(registry.get(case.type), case, user) or user.role == Role.ADMIN:
+        raise Forbidden(_("只有案件负责人或主管可以处理此案件"))
+
+
 def allowed_transitions(case: Case, user: User) -> list[TransitionSpec]:
     workflow = registry.get(case.type)
     if not may_fire(workflow, case, user):

@@ -138,11 +138,30 @@ def field_label(model: type[BaseModel] | None, name: str) -> str:
     return name
 
 
+def _nested_label(model: type[BaseModel] | None, loc: list[str]) -> str:
+    """The label of the innermost field of `loc` (e.g. employee.id_number → 身份证号码)."""
+    current: Any = model
+    label = ".".join(loc)
+    for part in loc:
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            break
+        label = field_label(current, part)
+        current = fields[part].annotation
+    return label
+
+
 def field_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> dict[str, str]:
-    """Map each failing field to `字段名：原因` (first error per field)."""
+    """Map each failing field to `字段名：原因` (first error per field); nested fields are
+    keyed `employee.id_number` and labelled by their own title."""
     messages: dict[str, str] = {}
     for error in exc.errors():
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
+        if len(loc) > 1:
+            name = ".".join(loc)
+            messages.setdefault(name, _("{label}：{message}").format(
+                label=_nested_label(model, loc), message=describe_error(error)))
+            continue
         name = loc[0] if loc else "__root__"
         messages.setdefault(
             name,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases.models import Case
-from casetracker.core.errors import Invalid
+from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.materials.models import Attachment, MaterialItem
 
@@ -56,6 +56,13 @@ def checklist(*, session: Session, case: Case) -> list[ChecklistLine]:
 def missing_required(*, session: Session, case: Case) -> list[str]:
     return [line.item.name for line in checklist(session=session, case=case)
             if line.item.required and not line.done]
+
+
+def require_attachment(*, session: Session, case_id: int, attachment_id: int) -> Attachment:
+    row = session.get(Attachment, attachment_id)
+    if row is None or row.case_id != case_id:
+        raise NotFound(_("附件不存在（编号 {id}）").format(id=attachment_id))
+    return row
 
 
 def sniff(content: bytes) -> tuple[str, str] | None:

@@ -71,9 +71,10 @@ class InsuredPerson(Base):
     id_number: Mapped[str] = mapped_column(String(18), index=True)  # GB 11643, upper-case X
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
-    hire_on: Mapped[date]
+    # Unknown for someone first recorded at an accident intake, until the roster says.
+    hire_on: Mapped[date | None]
     leave_on: Mapped[date | None]
-    contribution_base: Mapped[Decimal] = mapped_column(Numeric(12, 2))  # 缴费基数
+    contribution_base: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # 缴费基数
     phone: Mapped[str] = mapped_column(String(30), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

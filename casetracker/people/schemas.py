@@ -95,9 +95,9 @@ class InsuredOut(BaseModel):
     client_id: int
     client: str
     region: str
-    hire_on: date
+    hire_on: date | None
     leave_on: date | None
-    contribution_base: str
+    contribution_base: str | None
 
 
 T = TypeVar("T")

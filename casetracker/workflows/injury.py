@@ -7,9 +7,12 @@ and may be shortened by a client's contract (ClockTerm rows): the stricter wins.
 
 from casetracker.auth.models import Role
 from casetracker.calendar.periods import Unit
+from casetracker.core.i18n import _
 from casetracker.workflows.engine import (
     ClockSpec,
     FieldSpec,
+    Guard,
+    GuardContext,
     FieldType,
     Label,
     StateSpec,
@@ -23,6 +26,22 @@ from casetracker.workflows.engine import (
 )
 
 TYPE = "injury"
+
+
+def _materials_complete(context: GuardContext) -> str | None:
+    from casetracker.materials import service as materials  # materials need cases' models
+
+    missing = materials.missing_required(session=context.session, case=context.case)
+    if not missing:
+        return None
+    return _("材料不齐，不能提交申请。缺少：{items}").format(items="、".join(missing))
+
+
+MATERIALS_COMPLETE = Guard(
+    "materials_complete",
+    Label("材料清单中的必备材料已全部上传", "Every required document on the checklist is uploaded"),
+    _materials_complete,
+)
 STAFF = (Role.SPECIALIST, Role.SUPERVISOR)
 
 
@@ -142,6 +161,7 @@ TRANSITIONS = (
         "submitted",
         fields=(_date("submitted_on", "提交日期", "Submitted on"),),
         event_field="submitted_on",
+        guards=(MATERIALS_COMPLETE,),
     ),
     TransitionSpec(
         "request_correction",
@@ -161,6 +181,7 @@ TRANSITIONS = (
         "submitted",
         fields=(_date("submitted_on", "提交日期", "Submitted on"),),
         event_field="submitted_on",
+        guards=(MATERIALS_COMPLETE,),
     ),
     TransitionSpec(
         "accept",

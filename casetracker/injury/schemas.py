@@ -1,0 +1,32 @@
+"""The accident intake, as the form and the API send it."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from casetracker.core.i18n import N_
+from casetracker.core.validation import IdNumber, OptionalId, PositiveId, blank_to_none, text
+
+
+class EmployeeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: text(50, min_length=1) = Field(title=N_("员工姓名"))  # type: ignore[valid-type]
+    id_number: IdNumber = Field(title=N_("身份证号码"))
+
+
+class AccidentIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    client_id: PositiveId = Field(title=N_("客户"))
+    employee: EmployeeIn = Field(title=N_("员工"))
+    region: Annotated[OptionalId | text(50), BeforeValidator(blank_to_none)] = Field(  # type: ignore[valid-type]
+        None, title=N_("参保地"))
+    accident_at: datetime = Field(title=N_("事故时间"))
+    place: text(200, min_length=1) = Field(title=N_("事故地点"))  # type: ignore[valid-type]
+    description: text(2000, min_length=1) = Field(title=N_("事故经过"))  # type: ignore[valid-type]
+    injured_part: text(100) = Field("", title=N_("受伤部位"))  # type: ignore[valid-type]
+    hospital: text(100) = Field("", title=N_("就诊医院"))  # type: ignore[valid-type]
+    reporter_name: text(50) = Field("", title=N_("报告人"))  # type: ignore[valid-type]
+    reporter_contact: text(50) = Field("", title=N_("报告人联系方式"))  # type: ignore[valid-type]
