@@ -254,11 +254,18 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
         for name, fields in steps:
             if name == "submit_application":  # a real application needs its documents
                 for item in materials_service.items_for(
-                        session=session, case_type=case.type, region_id=case.region_id):
+                    session=session, case_type=case.type, region_id=case.region_id
+                ):
                     if item.required:
                         materials_service.attach(
-                            session=session, case=case, item_code=item.code,
-                            filename=f"{item.name}.pdf", content=blank, actor=owner, now=now)
+                            session=session,
+                            case=case,
+                            item_code=item.code,
+                            filename=f"{item.name}.pdf",
+                            content=blank,
+                            actor=owner,
+                            now=now,
+                        )
             values: dict[str, object] = {}
             for field, days_ago in fields.items():
                 moment = now - timedelta(days=days_ago)

@@ -4,10 +4,7 @@ from casetracker.audit.models import AuditEvent
 from casetracker.auth.models import ApiToken, User
 from casetracker.calendar.models import CalendarDay, CalendarYear
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockTerm
-from casetracker.contacts.models import Contact
 from casetracker.core.db import Base
-from casetracker.injury.models import InjuryDetails
-from casetracker.materials.models import Attachment, MaterialItem
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 
 __all__ = [

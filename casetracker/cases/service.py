@@ -123,8 +123,16 @@ def reassign(*, session: Session, case: Case, owner: User, actor: User, now: dat
     case.owner_id, case.owner = owner.id, owner
     case.version += 1
     session.flush()
-    audit.record(session=session, actor=actor, action="case.reassigned", subject_type="case",
-                 subject_id=case.id, before=before, after={"owner_id": owner.id}, at=now)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="case.reassigned",
+        subject_type="case",
+        subject_id=case.id,
+        before=before,
+        after={"owner_id": owner.id},
+        at=now,
+    )
 
 
 def require_may_act(case: Case, user: User) -> None:

@@ -32,26 +32,55 @@ Name = Annotated[str, Query(max_length=40)]
 
 @router.get("/cases")
 def case_list(
-    request: Request, session: DbSession, user: CurrentUser, type: Name = "", state: Name = "",
-    client: Filter = None, region: Filter = None, mine: bool = False, overdue: bool = False,
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    type: Name = "",
+    state: Name = "",
+    client: Filter = None,
+    region: Filter = None,
+    mine: bool = False,
+    overdue: bool = False,
     page: PageNumber = 1,
 ) -> Response:
     now = clock.now()
     filters = case_service.CaseFilter(
-        type=type or None, state=state or None, client_id=client, region_id=region,
-        owner_id=user.id if mine else None, overdue=overdue)
+        type=type or None,
+        state=state or None,
+        client_id=client,
+        region_id=region,
+        owner_id=user.id if mine else None,
+        overdue=overdue,
+    )
     result = paginate(session, case_service.case_query(filters, now), page=page)
-    return render(request, "cases/list.html", {
-        "page": result, "cases": [case_out(c, user, now) for c in result.items],
-        "workflows": registry.WORKFLOWS, "type": type, "state": state, "client": client,
-        "region": region, "mine": mine, "overdue": overdue,
-        "clients": people_service.all_clients(session=session),
-        "regions": people_service.list_regions(session=session),
-    })
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "page": result,
+            "cases": [case_out(c, user, now) for c in result.items],
+            "workflows": registry.WORKFLOWS,
+            "type": type,
+            "state": state,
+            "client": client,
+            "region": region,
+            "mine": mine,
+            "overdue": overdue,
+            "clients": people_service.all_clients(session=session),
+            "regions": people_service.list_regions(session=session),
+        },
+    )
 
 
-def case_page(request: Request, session: Session, case: Case, user: User, *,
-              status_code: int = 200, **extra: Any) -> Response:
+def case_page(
+    request: Request,
+    session: Session,
+    case: Case,
+    user: User,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
     """One case: facts, clocks, next steps, materials, contacts, timeline."""
     from casetracker.injury import service as injury_service  # the one type with details
 
@@ -61,38 +90,70 @@ def case_page(request: Request, session: Session, case: Case, user: User, *,
         may_act = True
     except Forbidden:
         may_act = False
-    return render(request, "cases/detail.html", {
-        "case": case, "view": case_out(case, user, now), "workflow": registry.get(case.type),
-        "details": injury_service.details(session=session, case=case),
-        "checklist": materials_service.checklist(session=session, case=case),
-        "contacts": contact_service.contacts(session=session, case=case),
-        "specialists": people_service.list_specialists(session=session)
-        if user.role == Role.SUPERVISOR else [],
-        "may_act": may_act, "parties": PARTY_LABELS, "channels": CHANNEL_LABELS,
-        **extra}, status_code=status_code)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "view": case_out(case, user, now),
+            "workflow": registry.get(case.type),
+            "details": injury_service.details(session=session, case=case),
+            "checklist": materials_service.checklist(session=session, case=case),
+            "contacts": contact_service.contacts(session=session, case=case),
+            "specialists": people_service.list_specialists(session=session)
+            if user.role == Role.SUPERVISOR
+            else [],
+            "may_act": may_act,
+            "parties": PARTY_LABELS,
+            "channels": CHANNEL_LABELS,
+            **extra,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/cases/{case_id}")
-def case_detail(request: Request, session: DbSession, user: CurrentUser, case_id: RowId
-                ) -> Response:
+def case_detail(
+    request: Request, session: DbSession, user: CurrentUser, case_id: RowId
+) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
     return case_page(request, session, case, user)
 
 
 @router.post("/cases/{case_id}/transitions/{name}")
 def case_fire(
-    request: Request, session: DbSession, user: CurrentUser, case_id: RowId,
-    name: Annotated[str, Path(max_length=40)], form: FormFields,
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case_id: RowId,
+    name: Annotated[str, Path(max_length=40)],
+    form: FormFields,
 ) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
     version = form.get("version", "")
     try:
-        case_service.fire(session=session, case=case, transition=name,
-                          version=int(version) if version.isdigit() else -1, raw_fields=form,
-                          actor=user, now=clock.now(), note=form.get("note", ""))
+        case_service.fire(
+            session=session,
+            case=case,
+            transition=name,
+            version=int(version) if version.isdigit() else -1,
+            raw_fields=form,
+            actor=user,
+            now=clock.now(),
+            note=form.get("note", ""),
+        )
     except Forbidden:
         raise
     except DomainError as exc:  # refused before anything was written: show why, keep input
-        return case_page(request, session, case, user, status_code=exc.status_code,
-                         error=exc.message, failed=name, values=form, errors=exc.field_errors)
+        return case_page(
+            request,
+            session,
+            case,
+            user,
+            status_code=exc.status_code,
+            error=exc.message,
+            failed=name,
+            values=form,
+            errors=exc.field_errors,
+        )
     return RedirectResponse(f"/cases/{case.id}", 303)

@@ -75,8 +75,11 @@ def explain(row: Clock) -> list[str]:
     else:
         lines.append(_("期限：{length}，起算当日不计入，到期日 24 时截止").format(length=length))
     for step in row.explanation.get("steps", []):
-        template = _("跳过 {day}：{reason}") if step["action"] == "skipped" else _(
-            "{day} 为{reason}，顺延")
+        template = (
+            _("跳过 {day}：{reason}")
+            if step["action"] == "skipped"
+            else _("{day} 为{reason}，顺延")
+        )
         lines.append(template.format(day=_day(step["day"]), reason=translate(step["reason"])))
     for alternative in row.explanation.get("alternatives", []):
         due = wall_clock.local(datetime.fromisoformat(alternative["due_at"]))

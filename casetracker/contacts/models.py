@@ -24,10 +24,18 @@ class Channel(enum.StrEnum):
     MAIL = "mail"
 
 
-PARTY_LABELS = {Party.SALES_REP: N_("业务员"), Party.CLIENT: N_("客户"),
-                Party.EMPLOYEE: N_("员工"), Party.BUREAU: N_("社保局")}
-CHANNEL_LABELS = {Channel.PHONE: N_("电话"), Channel.WECHAT: N_("微信"),
-                  Channel.VISIT: N_("上门"), Channel.MAIL: N_("邮寄")}
+PARTY_LABELS = {
+    Party.SALES_REP: N_("业务员"),
+    Party.CLIENT: N_("客户"),
+    Party.EMPLOYEE: N_("员工"),
+    Party.BUREAU: N_("社保局"),
+}
+CHANNEL_LABELS = {
+    Channel.PHONE: N_("电话"),
+    Channel.WECHAT: N_("微信"),
+    Channel.VISIT: N_("上门"),
+    Channel.MAIL: N_("邮寄"),
+}
 
 
 class Contact(Base):

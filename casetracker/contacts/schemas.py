@@ -17,6 +17,8 @@ class ContactIn(BaseModel):
     channel: Channel = Field(title=N_("联系方式"))
     note: text(2000, min_length=1) = Field(title=N_("内容"))  # type: ignore[valid-type]
     follow_up_on: Annotated[date | None, BeforeValidator(blank_to_none)] = Field(
-        None, title=N_("跟进日期"))
+        None, title=N_("跟进日期")
+    )
     contacted_at: Annotated[datetime | None, BeforeValidator(blank_to_none)] = Field(
-        None, title=N_("联系时间"))
+        None, title=N_("联系时间")
+    )

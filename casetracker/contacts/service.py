@@ -17,43 +17,80 @@ from casetracker.core.i18n import _
 FOLLOW_UP = "follow_up"
 
 
-def log_contact(*, session: Session, case: Case, data: ContactIn, actor: User, now: datetime
-                ) -> Contact:
+def log_contact(
+    *, session: Session, case: Case, data: ContactIn, actor: User, now: datetime
+) -> Contact:
     contacted_at = data.contacted_at or now
     if contacted_at.tzinfo is None:
         contacted_at = contacted_at.replace(tzinfo=CHINA_TZ)
     if contacted_at > now:
-        raise Invalid(_("联系时间不能晚于当前时间"),
-                      field_errors={"contacted_at": _("联系时间：不能晚于当前时间")})
-    if data.follow_up_on is not None and data.follow_up_on < contacted_at.astimezone(
-            CHINA_TZ).date():
-        raise Invalid(_("跟进日期不能早于联系日期"),
-                      field_errors={"follow_up_on": _("跟进日期：不能早于联系日期")})
+        raise Invalid(
+            _("联系时间不能晚于当前时间"),
+            field_errors={"contacted_at": _("联系时间：不能晚于当前时间")},
+        )
+    if (
+        data.follow_up_on is not None
+        and data.follow_up_on < contacted_at.astimezone(CHINA_TZ).date()
+    ):
+        raise Invalid(
+            _("跟进日期不能早于联系日期"),
+            field_errors={"follow_up_on": _("跟进日期：不能早于联系日期")},
+        )
     for row in case.clocks:  # this contact is the follow-up an earlier one asked for
         if row.kind == FOLLOW_UP and row.status == ClockStatus.OPEN:
             row.status = ClockStatus.MET if contacted_at <= row.due_at else ClockStatus.MISSED
             row.stopped_at = contacted_at
-    contact = Contact(case_id=case.id, party=data.party, channel=data.channel, note=data.note,
-                      follow_up_on=data.follow_up_on, contacted_at=contacted_at,
-                      author_id=actor.id, author_name=actor.username)
+    contact = Contact(
+        case_id=case.id,
+        party=data.party,
+        channel=data.channel,
+        note=data.note,
+        follow_up_on=data.follow_up_on,
+        contacted_at=contacted_at,
+        author_id=actor.id,
+        author_name=actor.username,
+    )
     session.add(contact)
     if data.follow_up_on is not None:
-        case.clocks.append(Clock(
-            case_id=case.id, kind=FOLLOW_UP, label="跟进", basis="联系记录约定的跟进日期",
-            unit="calendar_days", length=(data.follow_up_on - contacted_at.astimezone(
-                CHINA_TZ).date()).days, started_at=contacted_at,
-            start_event=_("联系记录"),
-            due_at=datetime.combine(data.follow_up_on, time(23, 59, 59), tzinfo=CHINA_TZ),
-            status=ClockStatus.OPEN, pauses=[], provisional=False, explanation={}))
+        case.clocks.append(
+            Clock(
+                case_id=case.id,
+                kind=FOLLOW_UP,
+                label="跟进",
+                basis="联系记录约定的跟进日期",
+                unit="calendar_days",
+                length=(data.follow_up_on - contacted_at.astimezone(CHINA_TZ).date()).days,
+                started_at=contacted_at,
+                start_event=_("联系记录"),
+                due_at=datetime.combine(data.follow_up_on, time(23, 59, 59), tzinfo=CHINA_TZ),
+                status=ClockStatus.OPEN,
+                pauses=[],
+                provisional=False,
+                explanation={},
+            )
+        )
     session.flush()
-    audit.record(session=session, actor=actor, action="case.contact_logged",
-                 subject_type="case", subject_id=case.id, at=now,
-                 after={"party": data.party.value, "channel": data.channel.value,
-                        "follow_up_on": data.follow_up_on.isoformat()
-                        if data.follow_up_on else None})
+    audit.record(
+        session=session,
+        actor=actor,
+        action="case.contact_logged",
+        subject_type="case",
+        subject_id=case.id,
+        at=now,
+        after={
+            "party": data.party.value,
+            "channel": data.channel.value,
+            "follow_up_on": data.follow_up_on.isoformat() if data.follow_up_on else None,
+        },
+    )
     return contact
 
 
 def contacts(*, session: Session, case: Case) -> list[Contact]:
-    return list(session.scalars(select(Contact).where(Contact.case_id == case.id)
-                                .order_by(Contact.contacted_at.desc(), Contact.id.desc())))
+    return list(
+        session.scalars(
+            select(Contact)
+            .where(Contact.case_id == case.id)
+            .order_by(Contact.contacted_at.desc(), Contact.id.desc())
+        )
+    )

@@ -159,8 +159,12 @@ def field_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> 
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
         if len(loc) > 1:
             name = ".".join(loc)
-            messages.setdefault(name, _("{label}：{message}").format(
-                label=_nested_label(model, loc), message=describe_error(error)))
+            messages.setdefault(
+                name,
+                _("{label}：{message}").format(
+                    label=_nested_label(model, loc), message=describe_error(error)
+                ),
+            )
             continue
         name = loc[0] if loc else "__root__"
         messages.setdefault(

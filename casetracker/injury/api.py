@@ -26,10 +26,24 @@ JsonBody = Annotated[dict[str, Any], Body()]
 
 
 @router.post("/injury-cases", status_code=201, summary="登记工伤事故（立案）")
-def record_accident(session: DbSession, user: ApiCaller, body: Annotated[dict[str, Any], Body(
-    examples=[{"client_id": 1, "employee": {"name": "李秀英", "id_number": "11010519491231002X"},
-               "accident_at": "2026-11-20T22:30:00+08:00", "place": "二号车间",
-               "description": "搬运货物时扭伤腰部"}])]) -> CaseOut:
+def record_accident(
+    session: DbSession,
+    user: ApiCaller,
+    body: Annotated[
+        dict[str, Any],
+        Body(
+            examples=[
+                {
+                    "client_id": 1,
+                    "employee": {"name": "李秀英", "id_number": "11010519491231002X"},
+                    "accident_at": "2026-11-20T22:30:00+08:00",
+                    "place": "二号车间",
+                    "description": "搬运货物时扭伤腰部",
+                }
+            ]
+        ),
+    ],
+) -> CaseOut:
     """The recorder owns the case. `region` (optional) is a region id or name; the client's
     default otherwise. An unknown employee is created on the spot."""
     data = validate_json(AccidentIn, body)
@@ -49,19 +63,22 @@ class ContactOut(BaseModel):
 
 
 @router.post("/cases/{case_id}/contacts", status_code=201, summary="记录一次联系")
-def log_contact(case_id: RowId, session: DbSession, user: ApiCaller, body: JsonBody
-                ) -> ContactOut:
+def log_contact(case_id: RowId, session: DbSession, user: ApiCaller, body: JsonBody) -> ContactOut:
     data = validate_json(ContactIn, body)
     case = case_service.require_case(session=session, case_id=case_id)
     case_service.require_may_act(case, user)
-    contact = contact_service.log_contact(session=session, case=case, data=data, actor=user,
-                                          now=clock.now())
-    return ContactOut(id=contact.id, party=contact.party, channel=contact.channel,
-                      note=contact.note,
-                      follow_up_on=contact.follow_up_on.isoformat()
-                      if contact.follow_up_on else None,
-                      contacted_at=local(contact.contacted_at).isoformat(),
-                      author=contact.author_name)
+    contact = contact_service.log_contact(
+        session=session, case=case, data=data, actor=user, now=clock.now()
+    )
+    return ContactOut(
+        id=contact.id,
+        party=contact.party,
+        channel=contact.channel,
+        note=contact.note,
+        follow_up_on=contact.follow_up_on.isoformat() if contact.follow_up_on else None,
+        contacted_at=local(contact.contacted_at).isoformat(),
+        author=contact.author_name,
+    )
 
 
 class AttachmentOut(BaseModel):
@@ -75,20 +92,37 @@ class AttachmentOut(BaseModel):
 
 @router.post("/cases/{case_id}/attachments", status_code=201, summary="上传材料（PDF/JPG/PNG）")
 async def upload_attachment(
-    case_id: RowId, session: DbSession, user: ApiCaller,
-    item: Annotated[str, Form(max_length=40)], file: UploadFile,
+    case_id: RowId,
+    session: DbSession,
+    user: ApiCaller,
+    item: Annotated[str, Form(max_length=40)],
+    file: UploadFile,
 ) -> AttachmentOut:
     content = await read_upload(file)
-    return await run_in_threadpool(_store, session, user, case_id, item, file.filename or "",
-                                   content)
+    return await run_in_threadpool(
+        _store, session, user, case_id, item, file.filename or "", content
+    )
 
 
-def _store(session: DbSession, user: User, case_id: int, item: str, filename: str,
-           content: bytes) -> AttachmentOut:
+def _store(
+    session: DbSession, user: User, case_id: int, item: str, filename: str, content: bytes
+) -> AttachmentOut:
     case = case_service.require_case(session=session, case_id=case_id)
     case_service.require_may_act(case, user)
-    row = materials_service.attach(session=session, case=case, item_code=item,
-                                   filename=filename, content=content, actor=user,
-                                   now=clock.now())
-    return AttachmentOut(id=row.id, item=row.item_code, filename=row.filename,
-                         content_type=row.content_type, size=row.size, sha256=row.sha256)
+    row = materials_service.attach(
+        session=session,
+        case=case,
+        item_code=item,
+        filename=filename,
+        content=content,
+        actor=user,
+        now=clock.now(),
+    )
+    return AttachmentOut(
+        id=row.id,
+        item=row.item_code,
+        filename=row.filename,
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+    )

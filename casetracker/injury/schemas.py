@@ -22,7 +22,8 @@ class AccidentIn(BaseModel):
     client_id: PositiveId = Field(title=N_("客户"))
     employee: EmployeeIn = Field(title=N_("员工"))
     region: Annotated[OptionalId | text(50), BeforeValidator(blank_to_none)] = Field(  # type: ignore[valid-type]
-        None, title=N_("参保地"))
+        None, title=N_("参保地")
+    )
     accident_at: datetime = Field(title=N_("事故时间"))
     place: text(200, min_length=1) = Field(title=N_("事故地点"))  # type: ignore[valid-type]
     description: text(2000, min_length=1) = Field(title=N_("事故经过"))  # type: ignore[valid-type]

@@ -25,18 +25,27 @@ def _same_name(a: str, b: str) -> bool:
 def _region(session: Session, client: Client, wanted: int | str | None) -> Region:
     if wanted is None:
         return client.default_region
-    region = (session.get(Region, wanted) if isinstance(wanted, int)
-              else session.scalar(select(Region).where(Region.name == wanted)))
+    region = (
+        session.get(Region, wanted)
+        if isinstance(wanted, int)
+        else session.scalar(select(Region).where(Region.name == wanted))
+    )
     if region is None:
         raise Invalid(_("参保地：不存在"), field_errors={"region": _("参保地：不存在")})
     return region
 
 
-def _employee(session: Session, client: Client, region: Region, data: AccidentIn,
-              actor: User, now: datetime) -> InsuredPerson:
+def _employee(
+    session: Session, client: Client, region: Region, data: AccidentIn, actor: User, now: datetime
+) -> InsuredPerson:
     """The insured person with this ID at this client; created on the spot when new."""
-    known = list(session.scalars(select(InsuredPerson).where(
-        InsuredPerson.id_number == data.employee.id_number).order_by(InsuredPerson.id)))
+    known = list(
+        session.scalars(
+            select(InsuredPerson)
+            .where(InsuredPerson.id_number == data.employee.id_number)
+            .order_by(InsuredPerson.id)
+        )
+    )
     for person in known:
         if not _same_name(person.name, data.employee.name):
             message = _("身份证号码已登记为「{name}」，请核对姓名或号码").format(name=person.name)
@@ -44,23 +53,41 @@ def _employee(session: Session, client: Client, region: Region, data: AccidentIn
     here = next((p for p in known if p.client_id == client.id), None)
     if here is not None:
         return here
-    person = InsuredPerson(name=data.employee.name, id_number=data.employee.id_number,
-                           client_id=client.id, region_id=region.id, hire_on=None,
-                           leave_on=None, contribution_base=None, created_at=now)
+    person = InsuredPerson(
+        name=data.employee.name,
+        id_number=data.employee.id_number,
+        client_id=client.id,
+        region_id=region.id,
+        hire_on=None,
+        leave_on=None,
+        contribution_base=None,
+        created_at=now,
+    )
     session.add(person)
     session.flush()
-    audit.record(session=session, actor=actor, action="insured.created", subject_type="insured",
-                 subject_id=person.id, at=now,
-                 after={"name": person.name, "id_number": person.id_number,
-                        "client_id": client.id, "via": "injury_intake"})
+    audit.record(
+        session=session,
+        actor=actor,
+        action="insured.created",
+        subject_type="insured",
+        subject_id=person.id,
+        at=now,
+        after={
+            "name": person.name,
+            "id_number": person.id_number,
+            "client_id": client.id,
+            "via": "injury_intake",
+        },
+    )
     return person
 
 
 def record_accident(*, session: Session, data: AccidentIn, actor: User, now: datetime) -> Case:
     """Open an injury case from a phone call. Whoever records it owns it (any specialist may
     take the call for any client) until a supervisor reassigns it."""
-    accident_at = data.accident_at if data.accident_at.tzinfo else data.accident_at.replace(
-        tzinfo=CHINA_TZ)
+    accident_at = (
+        data.accident_at if data.accident_at.tzinfo else data.accident_at.replace(tzinfo=CHINA_TZ)
+    )
     if accident_at > now:
         message = _("事故时间：不能晚于当前时间")
         raise Invalid(message, field_errors={"accident_at": message})
@@ -71,14 +98,30 @@ def record_accident(*, session: Session, data: AccidentIn, actor: User, now: dat
     region = _region(session, client, data.region)
     person = _employee(session, client, region, data, actor, now)
     case = case_service.open_case(
-        session=session, case_type=TYPE, client_id=client.id, region_id=region.id,
-        owner=actor, opened_at=accident_at, now=now, insured_id=person.id,
+        session=session,
+        case_type=TYPE,
+        client_id=client.id,
+        region_id=region.id,
+        owner=actor,
+        opened_at=accident_at,
+        now=now,
+        insured_id=person.id,
         title=_("{name} {date} 工伤").format(
-            name=person.name, date=accident_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d")))
-    session.add(InjuryDetails(
-        case_id=case.id, accident_at=accident_at, place=data.place,
-        description=data.description, injured_part=data.injured_part, hospital=data.hospital,
-        reporter_name=data.reporter_name, reporter_contact=data.reporter_contact))
+            name=person.name, date=accident_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d")
+        ),
+    )
+    session.add(
+        InjuryDetails(
+            case_id=case.id,
+            accident_at=accident_at,
+            place=data.place,
+            description=data.description,
+            injured_part=data.injured_part,
+            hospital=data.hospital,
+            reporter_name=data.reporter_name,
+            reporter_contact=data.reporter_contact,
+        )
+    )
     session.flush()
     return case
 

@@ -31,13 +31,25 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role()
 Filter = Annotated[PositiveId | None, BeforeValidator(blank_to_none), Query()]
 
 
-def _intake(request: Request, session: DbSession, values: dict[str, object],
-            errors: dict[str, str] | None = None, error: str = "") -> Response:
-    return render(request, "injury/new.html", {
-        "values": values, "errors": errors or {}, "error": error,
-        "clients": people_service.all_clients(session=session),
-        "regions": people_service.list_regions(session=session),
-    }, status_code=422 if error else 200)
+def _intake(
+    request: Request,
+    session: DbSession,
+    values: dict[str, object],
+    errors: dict[str, str] | None = None,
+    error: str = "",
+) -> Response:
+    return render(
+        request,
+        "injury/new.html",
+        {
+            "values": values,
+            "errors": errors or {},
+            "error": error,
+            "clients": people_service.all_clients(session=session),
+            "regions": people_service.list_regions(session=session),
+        },
+        status_code=422 if error else 200,
+    )
 
 
 @router.get("/injury/new")
@@ -46,14 +58,19 @@ def intake_form(request: Request, session: DbSession, client: Filter = None) -> 
 
 
 @router.post("/injury/new")
-def intake(request: Request, session: DbSession, user: CurrentUser, form: FormFields
-           ) -> Response:
-    payload = {**form, "employee": {"name": form.get("employee_name", ""),
-                                    "id_number": form.get("employee_id_number", "")}}
+def intake(request: Request, session: DbSession, user: CurrentUser, form: FormFields) -> Response:
+    payload = {
+        **form,
+        "employee": {
+            "name": form.get("employee_name", ""),
+            "id_number": form.get("employee_id_number", ""),
+        },
+    }
     try:
         data = validate_form(AccidentIn, payload)
-        case = injury_service.record_accident(session=session, data=data, actor=user,
-                                              now=clock.now())
+        case = injury_service.record_accident(
+            session=session, data=data, actor=user, now=clock.now()
+        )
     except Invalid as exc:
         errors = {k.replace("employee.", "employee_"): v for k, v in exc.field_errors.items()}
         return _intake(request, session, dict(form), errors, exc.message)
@@ -66,35 +83,65 @@ def _back(case_id: int, anchor: str) -> Response:
 
 @router.post("/cases/{case_id}/attachments")
 async def upload(
-    request: Request, session: DbSession, user: CurrentUser, case_id: RowId,
-    item: Annotated[str, Form(max_length=40)], file: Annotated[UploadFile, File()],
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case_id: RowId,
+    item: Annotated[str, Form(max_length=40)],
+    file: Annotated[UploadFile, File()],
 ) -> Response:
     content = await read_upload(file)
-    return await run_in_threadpool(_upload, request, session, user, case_id, item,
-                                   file.filename or "", content)
+    return await run_in_threadpool(
+        _upload, request, session, user, case_id, item, file.filename or "", content
+    )
 
 
-def _upload(request: Request, session: DbSession, user: User, case_id: int, item: str,
-            filename: str, content: bytes) -> Response:
+def _upload(
+    request: Request,
+    session: DbSession,
+    user: User,
+    case_id: int,
+    item: str,
+    filename: str,
+    content: bytes,
+) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
     try:
         case_service.require_may_act(case, user)
-        materials_service.attach(session=session, case=case, item_code=item, filename=filename,
-                                 content=content, actor=user, now=clock.now())
+        materials_service.attach(
+            session=session,
+            case=case,
+            item_code=item,
+            filename=filename,
+            content=content,
+            actor=user,
+            now=clock.now(),
+        )
     except DomainError as exc:
-        return case_page(request, session, case, user, status_code=exc.status_code,
-                         section_error=("materials", exc.message))
+        return case_page(
+            request,
+            session,
+            case,
+            user,
+            status_code=exc.status_code,
+            section_error=("materials", exc.message),
+        )
     return _back(case.id, "materials")
 
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
-def download(session: DbSession, user: CurrentUser, case_id: RowId, attachment_id: RowId
-             ) -> Response:
-    row = materials_service.require_attachment(session=session, case_id=case_id,
-                                               attachment_id=attachment_id)
+def download(
+    session: DbSession, user: CurrentUser, case_id: RowId, attachment_id: RowId
+) -> Response:
+    row = materials_service.require_attachment(
+        session=session, case_id=case_id, attachment_id=attachment_id
+    )
     disposition = "inline" if row.content_type == "application/pdf" else "attachment"
-    return Response(row.content, media_type=row.content_type, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{_quote(row.filename)}"})
+    return Response(
+        row.content,
+        media_type=row.content_type,
+        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{_quote(row.filename)}"},
+    )
 
 
 def _quote(name: str) -> str:
@@ -104,28 +151,43 @@ def _quote(name: str) -> str:
 
 
 @router.post("/cases/{case_id}/contacts")
-def contact(request: Request, session: DbSession, user: CurrentUser, case_id: RowId,
-            form: FormFields) -> Response:
+def contact(
+    request: Request, session: DbSession, user: CurrentUser, case_id: RowId, form: FormFields
+) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
     try:
         case_service.require_may_act(case, user)
         data = validate_form(ContactIn, form)
-        contact_service.log_contact(session=session, case=case, data=data, actor=user,
-                                    now=clock.now())
+        contact_service.log_contact(
+            session=session, case=case, data=data, actor=user, now=clock.now()
+        )
     except DomainError as exc:
-        return case_page(request, session, case, user, status_code=exc.status_code,
-                         section_error=("contacts", exc.message), contact_values=form)
+        return case_page(
+            request,
+            session,
+            case,
+            user,
+            status_code=exc.status_code,
+            section_error=("contacts", exc.message),
+            contact_values=form,
+        )
     return _back(case.id, "contacts")
 
 
 @router.post("/cases/{case_id}/owner", dependencies=[Depends(require_role(Role.SUPERVISOR))])
-def reassign(request: Request, session: DbSession, user: CurrentUser, case_id: RowId,
-             form: FormFields) -> Response:
+def reassign(
+    request: Request, session: DbSession, user: CurrentUser, case_id: RowId, form: FormFields
+) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
     owner = auth_service.get_user(session=session, username=form.get("owner", "")[:50])
     if owner is None or owner.role != Role.SPECIALIST or not owner.is_active:
-        return case_page(request, session, case, user, status_code=422,
-                         section_error=("owner", _("负责人应为在职专员")))
-    case_service.reassign(session=session, case=case, owner=owner, actor=user,
-                            now=clock.now())
+        return case_page(
+            request,
+            session,
+            case,
+            user,
+            status_code=422,
+            section_error=("owner", _("负责人应为在职专员")),
+        )
+    case_service.reassign(session=session, case=case, owner=owner, actor=user, now=clock.now())
     return _back(case.id, "top")

@@ -23,8 +23,11 @@ class MaterialItem(Base):
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (UniqueConstraint("case_type", "region_id", "code",
-                                       name="uq_material_items_type_region_code"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "case_type", "region_id", "code", name="uq_material_items_type_region_code"
+        ),
+    )
 
 
 class Attachment(Base):

@@ -35,9 +35,13 @@ class ChecklistLine:
 
 def items_for(*, session: Session, case_type: str, region_id: int) -> list[MaterialItem]:
     """The region's list: its own rows, plus default rows it does not override."""
-    rows = session.scalars(select(MaterialItem).where(
-        MaterialItem.case_type == case_type, MaterialItem.active.is_(True),
-        (MaterialItem.region_id == region_id) | MaterialItem.region_id.is_(None)))
+    rows = session.scalars(
+        select(MaterialItem).where(
+            MaterialItem.case_type == case_type,
+            MaterialItem.active.is_(True),
+            (MaterialItem.region_id == region_id) | MaterialItem.region_id.is_(None),
+        )
+    )
     by_code: dict[str, MaterialItem] = {}
     for row in rows:
         if row.code not in by_code or row.region_id is not None:
@@ -46,16 +50,23 @@ def items_for(*, session: Session, case_type: str, region_id: int) -> list[Mater
 
 
 def checklist(*, session: Session, case: Case) -> list[ChecklistLine]:
-    attachments = list(session.scalars(
-        select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)))
-    return [ChecklistLine(item, [a for a in attachments if a.item_code == item.code])
-            for item in items_for(session=session, case_type=case.type,
-                                  region_id=case.region_id)]
+    attachments = list(
+        session.scalars(
+            select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+        )
+    )
+    return [
+        ChecklistLine(item, [a for a in attachments if a.item_code == item.code])
+        for item in items_for(session=session, case_type=case.type, region_id=case.region_id)
+    ]
 
 
 def missing_required(*, session: Session, case: Case) -> list[str]:
-    return [line.item.name for line in checklist(session=session, case=case)
-            if line.item.required and not line.done]
+    return [
+        line.item.name
+        for line in checklist(session=session, case=case)
+        if line.item.required and not line.done
+    ]
 
 
 def require_attachment(*, session: Session, case_id: int, attachment_id: int) -> Attachment:
@@ -73,36 +84,61 @@ def sniff(content: bytes) -> tuple[str, str] | None:
 
 
 def attach(
-    *, session: Session, case: Case, item_code: str, filename: str, content: bytes,
-    actor: User, now: datetime,
+    *,
+    session: Session,
+    case: Case,
+    item_code: str,
+    filename: str,
+    content: bytes,
+    actor: User,
+    now: datetime,
 ) -> Attachment:
     """Store an upload against a checklist item, or refuse it (nothing is stored)."""
-    codes = {i.code: i for i in items_for(session=session, case_type=case.type,
-                                          region_id=case.region_id)}
+    codes = {
+        i.code: i for i in items_for(session=session, case_type=case.type, region_id=case.region_id)
+    }
     if item_code not in codes:
-        raise Invalid(_("材料项目不存在：{item}").format(item=item_code[:40]),
-                      field_errors={"item": _("材料项目：不在本案的材料清单中")})
+        raise Invalid(
+            _("材料项目不存在：{item}").format(item=item_code[:40]),
+            field_errors={"item": _("材料项目：不在本案的材料清单中")},
+        )
     if not content:
         raise Invalid(_("文件是空的"), field_errors={"file": _("文件：是空的")})
     if len(content) > MAX_UPLOAD_BYTES:
-        raise Invalid(_("文件超过 {mb} MB").format(mb=MAX_UPLOAD_BYTES // 1024 // 1024),
-                      field_errors={"file": _("文件：过大")})
+        raise Invalid(
+            _("文件超过 {mb} MB").format(mb=MAX_UPLOAD_BYTES // 1024 // 1024),
+            field_errors={"file": _("文件：过大")},
+        )
     kind = sniff(content)
     if kind is None:
-        raise Invalid(_("文件内容不是 PDF、JPG 或 PNG（按文件内容判断，与扩展名无关）"),
-                      field_errors={"file": _("文件：类型不允许")})
+        raise Invalid(
+            _("文件内容不是 PDF、JPG 或 PNG（按文件内容判断，与扩展名无关）"),
+            field_errors={"file": _("文件：类型不允许")},
+        )
     content_type, extension = kind
-    name = "".join(ch for ch in filename if ch.isprintable() and ch not in '/\\\x00')[-150:]
+    name = "".join(ch for ch in filename if ch.isprintable() and ch not in "/\\\x00")[-150:]
     if not name.lower().endswith(extension):
         name = (name or codes[item_code].name) + extension
-    row = Attachment(case_id=case.id, item_code=item_code, filename=name,
-                     content_type=content_type, size=len(content),
-                     sha256=hashlib.sha256(content).hexdigest(), content=content,
-                     uploaded_by_id=actor.id, uploaded_at=now)
+    row = Attachment(
+        case_id=case.id,
+        item_code=item_code,
+        filename=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
     session.add(row)
     session.flush()
-    audit.record(session=session, actor=actor, action="case.attachment_added",
-                 subject_type="case", subject_id=case.id, at=now,
-                 after={"item": item_code, "filename": name, "size": len(content),
-                        "sha256": row.sha256})
+    audit.record(
+        session=session,
+        actor=actor,
+        action="case.attachment_added",
+        subject_type="case",
+        subject_id=case.id,
+        at=now,
+        after={"item": item_code, "filename": name, "size": len(content), "sha256": row.sha256},
+    )
     return row

@@ -49,8 +49,9 @@ def _insured_out(person: InsuredPerson, *, full: bool) -> InsuredOut:
         region=person.region.name,
         hire_on=person.hire_on,
         leave_on=person.leave_on,
-        contribution_base=(str(person.contribution_base)
-                           if person.contribution_base is not None else None),
+        contribution_base=(
+            str(person.contribution_base) if person.contribution_base is not None else None
+        ),
     )
 
 

@@ -63,8 +63,9 @@ templates.env.filters.update(
     choices=_choices,
     json=_json,
 )
-templates.env.filters.update(action=audit_service.action_label, masked=audit_service.masked,
-                             translate=i18n.translate)
+templates.env.filters.update(
+    action=audit_service.action_label, masked=audit_service.masked, translate=i18n.translate
+)
 templates.env.globals.update(locales=i18n.LOCALES)
 
 

@@ -10,6 +10,8 @@ from casetracker.materials.service import MAX_UPLOAD_BYTES
 async def read_upload(file: UploadFile) -> bytes:
     content = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise Invalid(_("文件超过 {mb} MB").format(mb=MAX_UPLOAD_BYTES // 1024 // 1024),
-                      field_errors={"file": _("文件：过大")})
+        raise Invalid(
+            _("文件超过 {mb} MB").format(mb=MAX_UPLOAD_BYTES // 1024 // 1024),
+            field_errors={"file": _("文件：过大")},
+        )
     return content

@@ -11,9 +11,9 @@ from casetracker.core.i18n import _
 from casetracker.workflows.engine import (
     ClockSpec,
     FieldSpec,
+    FieldType,
     Guard,
     GuardContext,
-    FieldType,
     Label,
     StateSpec,
     TransitionSpec,
