@@ -68,6 +68,7 @@ def create_app(
     from casetracker.desk import views as desk_views
     from casetracker.injury import api as injury_api
     from casetracker.injury import views as injury_views
+    from casetracker.materials import views as materials_views
     from casetracker.people import api as people_api
     from casetracker.people import views as people_views
     from casetracker.web import fonts
@@ -87,6 +88,7 @@ def create_app(
         cases_api.router,
         injury_views.router,
         injury_api.router,
+        materials_views.router,
     ):
         app.include_router(router)
     return app

@@ -133,3 +133,40 @@ def test_the_desk_lists_my_open_cases_with_the_next_step(
     page = as_anna.get("/").text
     assert f"/cases/{case.id}#t-file_report" in page
     assert "完成工伤快报" in page
+
+
+def test_an_admin_edits_a_region_s_checklist(
+    as_ada: TestClient, world: World, anna: User, session: Session
+) -> None:
+    csrf = page_csrf(as_ada, "/admin/materials")
+    added = as_ada.post(
+        "/admin/materials",
+        data={
+            "case_type": "injury",
+            "region_id": str(world.local.id),
+            "code": "payslips",
+            "name": "近 12 个月工资单",
+            "required": "true",
+            "position": "30",
+            "csrf_token": csrf,
+        },
+    )
+    assert added.status_code == 303
+    refused = as_ada.post(
+        "/admin/materials",
+        data={
+            "case_type": "injury",
+            "region_id": "",
+            "code": "Bad Code!",
+            "name": "x",
+            "csrf_token": csrf,
+        },
+    )
+    assert refused.status_code == 422
+    assert "代码" in refused.text
+    from casetracker.materials import service as materials_service
+
+    case = open_injury(session, world, anna, "2026-11-20T22:30")
+    assert "近 12 个月工资单" in materials_service.missing_required(session=session, case=case)
+    other = open_injury(session, world, anna, "2026-11-20T22:30", region=world.remote)
+    assert "近 12 个月工资单" not in materials_service.missing_required(session=session, case=other)

@@ -27,6 +27,11 @@ ACTION_LABELS = {
     "insured.updated": N_("修改参保人"),
     "insured.id_number_viewed": N_("查看完整身份证号码"),
     "calendar.year_entered": N_("录入年度放假安排"),
+    "case.attachment_added": N_("上传材料"),
+    "case.contact_logged": N_("联系记录"),
+    "case.reassigned": N_("改派负责人"),
+    "materials.item_saved": N_("保存材料项目"),
+    "materials.item_changed": N_("修改材料项目"),
 }
 
 

@@ -142,3 +142,91 @@ def attach(
         after={"item": item_code, "filename": name, "size": len(content), "sha256": row.sha256},
     )
     return row
+
+
+def all_items(*, session: Session) -> list[MaterialItem]:
+    return list(
+        session.scalars(
+            select(MaterialItem).order_by(
+                MaterialItem.case_type,
+                MaterialItem.region_id.is_not(None),
+                MaterialItem.region_id,
+                MaterialItem.position,
+                MaterialItem.id,
+            )
+        )
+    )
+
+
+def save_item(
+    *,
+    session: Session,
+    actor: User,
+    case_type: str,
+    region_id: int | None,
+    code: str,
+    name: str,
+    required: bool,
+    position: int,
+) -> MaterialItem:
+    """Add an item, or (same type, region and code) rename it; a region's own row for a
+    default code replaces the default there."""
+    from casetracker.people.models import Region
+    from casetracker.workflows import registry
+
+    if case_type not in registry.WORKFLOWS:
+        raise Invalid(_("未知的案件类型：{type}").format(type=case_type))
+    if region_id is not None and session.get(Region, region_id) is None:
+        raise Invalid(_("参保地：不存在"))
+    row = session.scalar(
+        select(MaterialItem).where(
+            MaterialItem.case_type == case_type,
+            MaterialItem.code == code,
+            MaterialItem.region_id.is_(None)
+            if region_id is None
+            else MaterialItem.region_id == region_id,
+        )
+    )
+    before = None
+    if row is None:
+        row = MaterialItem(case_type=case_type, region_id=region_id, code=code)
+        session.add(row)
+    else:
+        before = {"name": row.name, "required": row.required, "active": row.active}
+    row.name, row.required, row.position, row.active = name, required, position, True
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="materials.item_saved",
+        subject_type="material_item",
+        subject_id=row.id,
+        before=before,
+        after={
+            "case_type": case_type,
+            "region_id": region_id,
+            "code": code,
+            "name": name,
+            "required": required,
+        },
+    )
+    return row
+
+
+def change_item(
+    *, session: Session, item_id: int, actor: User, required: bool, active: bool
+) -> None:
+    row = session.get(MaterialItem, item_id)
+    if row is None:
+        raise NotFound(_("材料项目不存在：{item}").format(item=item_id))
+    before = {"required": row.required, "active": row.active}
+    row.required, row.active = required, active
+    audit.record(
+        session=session,
+        actor=actor,
+        action="materials.item_changed",
+        subject_type="material_item",
+        subject_id=row.id,
+        before=before,
+        after={"required": required, "active": active},
+    )
