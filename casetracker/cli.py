@@ -2,6 +2,7 @@
 SQLite file in CASETRACKER_DATA_DIR) and runs as one unit of work."""
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -142,6 +143,47 @@ def user_unlock(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
     except DomainError as exc:
         _fail(exc.message)
     typer.echo(f"已解除 {name} 的锁定")
+
+
+@app.command()
+def packet(
+    case_id: Annotated[int, typer.Argument(help="案件编号")],
+    packet_type: Annotated[
+        str,
+        typer.Argument(
+            metavar="TYPE", help="accident_report / recognition_application / case_summary"
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="写入的 PDF 文件")],
+    user: Annotated[str | None, typer.Option(help="以谁的名义生成（默认：案件负责人）")] = None,
+) -> None:
+    """生成案件的申报材料 PDF（存为新版本，同样的材料不重复生成）。"""
+    from casetracker.cases import service as case_service
+    from casetracker.core import clock
+    from casetracker.packets import service as packet_service
+
+    settings = _settings()
+    try:
+        with session_scope(_factory(settings)) as session:
+            case = case_service.require_case(session=session, case_id=case_id)
+            actor = (
+                auth_service.require_user(session=session, username=user) if user else case.owner
+            )
+            made, created = packet_service.generate(
+                session=session,
+                case=case,
+                packet_type=packet_type,
+                actor=actor,
+                settings=settings,
+                now=clock.now(),
+            )
+            output.write_bytes(made.content)
+            typer.echo(
+                f"{'已生成' if created else '材料未变，沿用'} {packet_type} "
+                f"第 {made.version} 版：{made.pages} 页，SHA-256 {made.sha256} → {output}"
+            )
+    except DomainError as exc:
+        _fail(exc.message)
 
 
 @token_app.command("create")

@@ -222,10 +222,20 @@ DEMO_CASES: list[tuple[int, list[tuple[str, dict[str, int]]]]] = [
 ]
 
 
+DEMO_ACCIDENTS = [
+    ("二号车间冲压线", "操作冲床时右手被模具夹伤", "右手食指、中指", "上海市第六人民医院"),
+    ("仓库三号货架区", "搬运货物时从梯子上滑落，扭伤腰部", "腰部", "上海市第一人民医院"),
+    ("员工餐厅后厨", "清洗炉灶时被热油烫伤", "左前臂", "瑞金医院"),
+    ("上班途中（非本人主要责任交通事故）", "骑电动车上班途中被机动车刮倒", "右小腿", "仁济医院"),
+    ("物业巡查区域", "巡查时在湿滑地面摔倒", "右腕", "华山医院"),
+]
+
+
 def _demo_cases(session: Session, clients: list[Client], users: dict[str, User]) -> None:
     """A few injury cases at different stages, so the desk shows something real."""
     from casetracker.cases import service as case_service
     from casetracker.cases.models import Case
+    from casetracker.injury.models import InjuryDetails
     from casetracker.materials import service as materials_service
 
     if session.scalar(select(func.count()).select_from(Case).where(Case.title.like("演示：%"))):
@@ -250,6 +260,19 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
             insured_id=person.id if person else None,
             opened_at=now - timedelta(hours=hours_ago),
             title=f"演示：{person.name if person else client.name} 工伤",
+        )
+        place, what, part, hospital = DEMO_ACCIDENTS[index % len(DEMO_ACCIDENTS)]
+        session.add(
+            InjuryDetails(
+                case_id=case.id,
+                accident_at=case.opened_at,
+                place=place,
+                description=what,
+                injured_part=part,
+                hospital=hospital,
+                reporter_name=client.contact_name,
+                reporter_contact=client.contact_phone,
+            )
         )
         for name, fields in steps:
             if name == "submit_application":  # a real application needs its documents

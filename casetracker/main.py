@@ -69,6 +69,8 @@ def create_app(
     from casetracker.injury import api as injury_api
     from casetracker.injury import views as injury_views
     from casetracker.materials import views as materials_views
+    from casetracker.packets import api as packet_api
+    from casetracker.packets import views as packet_views
     from casetracker.people import api as people_api
     from casetracker.people import views as people_views
     from casetracker.web import fonts
@@ -89,6 +91,8 @@ def create_app(
         injury_views.router,
         injury_api.router,
         materials_views.router,
+        packet_views.router,
+        packet_api.router,
     ):
         app.include_router(router)
     return app

@@ -4,11 +4,16 @@ from casetracker.audit.models import AuditEvent
 from casetracker.auth.models import ApiToken, User
 from casetracker.calendar.models import CalendarDay, CalendarYear
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockTerm
+from casetracker.contacts.models import Contact
 from casetracker.core.db import Base
+from casetracker.injury.models import InjuryDetails
+from casetracker.materials.models import Attachment, MaterialItem
+from casetracker.packets.models import Packet
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Base",
     "CalendarDay",
@@ -18,7 +23,11 @@ __all__ = [
     "Client",
     "Clock",
     "ClockTerm",
+    "Contact",
+    "InjuryDetails",
     "InsuredPerson",
+    "MaterialItem",
+    "Packet",
     "Region",
     "SalesRep",
     "User",

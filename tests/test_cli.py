@@ -159,3 +159,17 @@ def test_user_unlock_clears_a_lock_out(cli_env: dict[str, str]) -> None:
     result = runner.invoke(cli, ["user", "unlock", "zhangli"])
     assert result.exit_code == 0, result.output
     assert "已解除" in result.output
+
+
+def test_packet_writes_the_pdf_and_keeps_a_version(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    output = tmp_path / "packet.pdf"
+    first = runner.invoke(cli, ["packet", "3", "recognition_application", "--output", str(output)])
+    assert first.exit_code == 0, first.output
+    assert "第 1 版" in first.output
+    assert output.read_bytes().startswith(b"%PDF-")
+    again = runner.invoke(cli, ["packet", "3", "recognition_application", "-o", str(output)])
+    assert "材料未变" in again.output
+    wrong = runner.invoke(cli, ["packet", "3", "nope", "-o", str(output)])
+    assert wrong.exit_code == 1
+    assert "没有这种申报材料" in wrong.output

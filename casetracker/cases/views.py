@@ -83,6 +83,7 @@ def case_page(
 ) -> Response:
     """One case: facts, clocks, next steps, materials, contacts, timeline."""
     from casetracker.injury import service as injury_service  # the one type with details
+    from casetracker.packets import service as packet_service  # packets render case pages
 
     now = clock.now()
     try:
@@ -103,6 +104,8 @@ def case_page(
             "specialists": people_service.list_specialists(session=session)
             if user.role == Role.SUPERVISOR
             else [],
+            "packet_types": packet_service.types_for(case),
+            "packets": packet_service.packets(session=session, case=case),
             "may_act": may_act,
             "parties": PARTY_LABELS,
             "channels": CHANNEL_LABELS,

@@ -55,7 +55,7 @@ CLOCKS = (
         Label("工伤快报", "Accident report"),
         Unit.HOURS,
         24,
-        "参保地工伤快报时限（地方规定）／客户合同约定",
+        "参保地工伤快报时限（地方规定）",
         region_length="injury_report_hours",
     ),
     ClockSpec(

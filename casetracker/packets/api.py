@@ -1,0 +1,112 @@
+"""JSON API: generate a packet, list a case's packets, download one."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from casetracker.auth.models import User
+from casetracker.cases import service as case_service
+from casetracker.core import clock
+from casetracker.core.clock import local
+from casetracker.core.errors import Invalid
+from casetracker.core.i18n import _
+from casetracker.packets import service as packet_service
+from casetracker.packets.models import Packet
+from casetracker.web.deps import AppSettings, DbSession, RowId, require_api_role
+
+router = APIRouter(prefix="/api/v1", tags=["packets"])
+ApiCaller = Annotated[User, Depends(require_api_role())]
+
+
+class PacketOut(BaseModel):
+    id: int
+    type: str
+    version: int
+    case_version: int
+    sha256: str
+    final: bool
+    pages: int
+    size: int
+    created_at: str
+    url: str
+
+
+def packet_out(packet: Packet) -> PacketOut:
+    return PacketOut(
+        id=packet.id,
+        type=packet.type,
+        version=packet.version,
+        case_version=packet.case_version,
+        sha256=packet.sha256,
+        final=packet.final,
+        pages=packet.pages,
+        size=packet.size,
+        created_at=local(packet.created_at).isoformat(),
+        url=f"/api/v1/cases/{packet.case_id}/packets/{packet.id}/pdf",
+    )
+
+
+@router.post(
+    "/cases/{case_id}/packets",
+    status_code=201,
+    summary="生成申报材料 PDF",
+    responses={200: {"description": "同样的材料已生成过，返回已存的版本"}},
+)
+def generate(
+    case_id: RowId,
+    session: DbSession,
+    user: ApiCaller,
+    settings: AppSettings,
+    body: Annotated[dict[str, Any], Body(examples=[{"type": "recognition_application"}])],
+) -> Any:
+    """201 with a new version; 200 with the stored version when nothing it is made from
+    (case version, attachments, finality, forms) has changed since."""
+    packet_type = body.get("type")
+    if not isinstance(packet_type, str) or not packet_type:
+        raise Invalid(_("type：必填，应为材料类型"), field_errors={"type": _("type：必填")})
+    case = case_service.require_case(session=session, case_id=case_id)
+    case_service.require_may_act(case, user)
+    packet, created = packet_service.generate(
+        session=session,
+        case=case,
+        packet_type=packet_type,
+        actor=user,
+        settings=settings,
+        now=clock.now(),
+    )
+    return JSONResponse(packet_out(packet).model_dump(), status_code=201 if created else 200)
+
+
+@router.get("/cases/{case_id}/packets", summary="案件的申报材料（全部版本）")
+def list_packets(case_id: RowId, session: DbSession, user: ApiCaller) -> list[PacketOut]:
+    case = case_service.require_case(session=session, case_id=case_id)
+    return [packet_out(p) for p in packet_service.packets(session=session, case=case)]
+
+
+@router.get(
+    "/cases/{case_id}/packets/{packet_id}/pdf",
+    summary="下载申报材料 PDF",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def download(case_id: RowId, packet_id: RowId, session: DbSession, user: ApiCaller) -> Response:
+    case = case_service.require_case(session=session, case_id=case_id)
+    case_service.require_may_act(case, user)
+    packet = packet_service.require_packet(session=session, case_id=case_id, packet_id=packet_id)
+    return pdf_response(packet)
+
+
+def pdf_response(packet: Packet) -> Response:
+    from urllib.parse import quote
+
+    name = f"case-{packet.case_id}-{packet.type}-v{packet.version}.pdf"
+    return Response(
+        packet.content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}",
+            "X-Content-SHA256": packet.sha256,
+        },
+    )

@@ -1,0 +1,227 @@
+"""Generating, storing and listing packets. Each stored version keeps its SHA-256, the case
+version it was made from and its author; the same inputs give back the stored version."""
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+import segno
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from casetracker.audit import service as audit
+from casetracker.auth.models import User
+from casetracker.cases.models import Case
+from casetracker.cases.schemas import case_out
+from casetracker.contacts import service as contact_service
+from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
+from casetracker.core.clock import CHINA_TZ, local
+from casetracker.core.errors import Invalid, NotFound
+from casetracker.core.i18n import _
+from casetracker.core.identifiers import birth_date
+from casetracker.core.settings import Settings
+from casetracker.injury import service as injury_service
+from casetracker.materials import service as materials_service
+from casetracker.packets import render
+from casetracker.packets.models import Packet
+from casetracker.packets.types import PACKET_TYPES, PacketType
+from casetracker.workflows import registry
+
+TEMPLATE_REVISION = "1"  # bump when forms change, so unchanged cases still get new versions
+
+
+def cn_date(value: Any) -> str:
+    """2026年11月20日."""
+    if value is None:
+        return ""
+    day = local(value).date() if isinstance(value, datetime) else value
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    moment = local(value)
+    return f"{cn_date(moment)} {moment:%H:%M}"
+
+
+render.environment().filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
+
+
+def require_type(*, case: Case, packet_type: str) -> PacketType:
+    spec = PACKET_TYPES.get(packet_type)
+    if spec is None or spec.case_type != case.type:
+        raise Invalid(
+            _("没有这种申报材料：{type}").format(type=packet_type[:40]),
+            field_errors={"type": _("材料类型：不存在")},
+        )
+    return spec
+
+
+def _qr(url: str) -> Markup:
+    # our own SVG, generated from a URL we built
+    return Markup(segno.make(url, error="m").svg_inline(border=1, omitsize=True))
+
+
+def context(
+    *,
+    session: Session,
+    case: Case,
+    spec: PacketType,
+    actor: User,
+    settings: Settings,
+    now: datetime,
+) -> tuple[dict[str, Any], list[render.AttachmentPlan]]:
+    person = case.insured
+    checklist = materials_service.checklist(session=session, case=case)
+    plans = (
+        [render.plan(a, line.item.name) for line in checklist for a in line.attachments]
+        if spec.attachments
+        else []
+    )
+    born = birth_date(person.id_number) if person else None
+    case_url = f"{settings.base_url.rstrip('/')}/cases/{case.id}"
+    return {
+        "packet_label": spec.label.zh,
+        "case": case,
+        "view": case_out(case, actor, now),
+        "client": case.client,
+        "person": person,
+        "id_number": person.id_number if person else "",
+        "person_sex": ("男" if int(person.id_number[16]) % 2 else "女") if person else "",
+        "person_birth": cn_date(born),
+        "details": injury_service.details(session=session, case=case),
+        "checklist": checklist,
+        "clocks": case_out(case, actor, now).clocks,
+        "contacts": contact_service.contacts(session=session, case=case),
+        "parties": PARTY_LABELS,
+        "channels": CHANNEL_LABELS,
+        "company": {"name": settings.company_name, "credit_code": settings.company_credit_code},
+        "today_cn": cn_date(now.astimezone(CHINA_TZ).date()),
+        "generated_by": actor.display_name,
+        "final": case.state in spec.final_states,
+        "qr_svg": _qr(case_url),
+        "case_url": case_url,
+    }, plans
+
+
+def preview_html(
+    *,
+    session: Session,
+    case: Case,
+    packet_type: str,
+    actor: User,
+    settings: Settings,
+    now: datetime,
+) -> str:
+    spec = require_type(case=case, packet_type=packet_type)
+    values, plans = context(
+        session=session, case=case, spec=spec, actor=actor, settings=settings, now=now
+    )
+    return render.html(spec.forms, values, plans, preview=True)
+
+
+def _fingerprint(
+    case: Case, spec: PacketType, plans: list[render.AttachmentPlan], final: bool
+) -> str:
+    parts = [
+        TEMPLATE_REVISION,
+        spec.name,
+        str(case.id),
+        str(case.version),
+        str(final),
+        *(f"{p.attachment.id}:{p.attachment.sha256}" for p in plans),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def generate(
+    *,
+    session: Session,
+    case: Case,
+    packet_type: str,
+    actor: User,
+    settings: Settings,
+    now: datetime,
+) -> tuple[Packet, bool]:
+    """Render and store a new version, or return the stored one made from the same inputs.
+    Returns (packet, created)."""
+    spec = require_type(case=case, packet_type=packet_type)
+    values, plans = context(
+        session=session, case=case, spec=spec, actor=actor, settings=settings, now=now
+    )
+    fingerprint = _fingerprint(case, spec, plans, values["final"])
+    existing = session.scalar(
+        select(Packet).where(
+            Packet.case_id == case.id, Packet.type == spec.name, Packet.fingerprint == fingerprint
+        )
+    )
+    if existing is not None:
+        return existing, False
+    pdf, pages = render.assemble(render.html(spec.forms, values, plans), plans)
+    version = (
+        session.scalar(
+            select(func.max(Packet.version)).where(
+                Packet.case_id == case.id, Packet.type == spec.name
+            )
+        )
+        or 0
+    ) + 1
+    packet = Packet(
+        case_id=case.id,
+        type=spec.name,
+        version=version,
+        case_version=case.version,
+        fingerprint=fingerprint,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        final=values["final"],
+        pages=pages,
+        size=len(pdf),
+        content=pdf,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    session.add(packet)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="case.packet_generated",
+        subject_type="case",
+        subject_id=case.id,
+        at=now,
+        after={
+            "packet_id": packet.id,
+            "type": spec.name,
+            "version": version,
+            "case_version": case.version,
+            "sha256": packet.sha256,
+            "final": packet.final,
+            "pages": pages,
+            "broken_attachments": [p.attachment.filename for p in plans if p.kind == "broken"],
+        },
+    )
+    return packet, True
+
+
+def packets(*, session: Session, case: Case) -> list[Packet]:
+    return list(
+        session.scalars(
+            select(Packet)
+            .where(Packet.case_id == case.id)
+            .order_by(Packet.type, Packet.version.desc())
+        )
+    )
+
+
+def require_packet(*, session: Session, case_id: int, packet_id: int) -> Packet:
+    packet = session.get(Packet, packet_id)
+    if packet is None or packet.case_id != case_id:
+        raise NotFound(_("申报材料不存在（编号 {id}）").format(id=packet_id))
+    return packet
+
+
+def types_for(case: Case) -> list[PacketType]:
+    registry.get(case.type)
+    return [t for t in PACKET_TYPES.values() if t.case_type == case.type]

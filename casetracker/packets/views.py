@@ -1,0 +1,87 @@
+"""Pages: preview a packet in the browser, generate it, download any version."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from casetracker.cases import service as case_service
+from casetracker.cases.views import case_page
+from casetracker.core import clock
+from casetracker.core.errors import DomainError
+from casetracker.packets import service as packet_service
+from casetracker.packets.api import pdf_response
+from casetracker.web.deps import (
+    AppSettings,
+    CurrentUser,
+    DbSession,
+    FormFields,
+    RowId,
+    require_role,
+)
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
+TypeName = Annotated[str, Path(max_length=40)]
+
+
+@router.get("/cases/{case_id}/packets/{packet_type}/preview")
+def preview(
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    case_id: RowId,
+    packet_type: TypeName,
+) -> Response:
+    case = case_service.require_case(session=session, case_id=case_id)
+    case_service.require_may_act(case, user)
+    return HTMLResponse(
+        packet_service.preview_html(
+            session=session,
+            case=case,
+            packet_type=packet_type,
+            actor=user,
+            settings=settings,
+            now=clock.now(),
+        )
+    )
+
+
+@router.post("/cases/{case_id}/packets")
+def generate(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    settings: AppSettings,
+    case_id: RowId,
+    form: FormFields,
+) -> Response:
+    case = case_service.require_case(session=session, case_id=case_id)
+    try:
+        case_service.require_may_act(case, user)
+        packet, _created = packet_service.generate(
+            session=session,
+            case=case,
+            packet_type=form.get("type", "")[:40],
+            actor=user,
+            settings=settings,
+            now=clock.now(),
+        )
+    except DomainError as exc:
+        return case_page(
+            request,
+            session,
+            case,
+            user,
+            status_code=exc.status_code,
+            section_error=("packets", exc.message),
+        )
+    return RedirectResponse(f"/cases/{case.id}?packet={packet.id}#packets", 303)
+
+
+@router.get("/cases/{case_id}/packets/{packet_id}.pdf")
+def download(session: DbSession, user: CurrentUser, case_id: RowId, packet_id: RowId) -> Response:
+    case = case_service.require_case(session=session, case_id=case_id)
+    case_service.require_may_act(case, user)
+    return pdf_response(
+        packet_service.require_packet(session=session, case_id=case_id, packet_id=packet_id)
+    )
