@@ -242,7 +242,7 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
         return
     now = clock.now()
     owner = users["zhangli"]
-    blank = _blank_pdf()
+    blank = blank_pdf()
     for index, (hours_ago, steps) in enumerate(DEMO_CASES):
         client = clients[index % len(clients)]
         person = session.scalars(
@@ -310,7 +310,7 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
             )
 
 
-def _blank_pdf() -> bytes:
+def blank_pdf() -> bytes:
     """A one-page A4 PDF standing in for a scanned document in the demo."""
     from io import BytesIO
 

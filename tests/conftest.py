@@ -252,15 +252,10 @@ def fire(session: Session, case: Case, name: str, actor: User, **fields: object)
 
 
 def tiny_pdf() -> bytes:
-    from io import BytesIO
+    """A valid one-page PDF (the demo's stand-in for a scanned document)."""
+    from casetracker.demo import blank_pdf
 
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return blank_pdf()
 
 
 def complete_materials(session: Session, case: Case, actor: User) -> None:

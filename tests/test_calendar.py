@@ -10,8 +10,10 @@ from casetracker.auth.models import User
 from casetracker.calendar import service as calendar_service
 from casetracker.calendar.days import package_years
 from casetracker.calendar.periods import Unit, compute
+from casetracker.cases import clocks as clock_service
 from casetracker.core.clock import CHINA_TZ
-from tests.conftest import page_csrf
+from casetracker.workflows.engine import ClockSpec, Label
+from tests.conftest import World, open_injury, page_csrf
 
 UNKNOWN_YEAR = max(package_years()) + 1  # 2027 while chinese-calendar knows up to 2026
 
@@ -118,3 +120,35 @@ def test_the_admin_page_enters_a_year_with_line_numbered_errors(
 
 def test_specialists_cannot_enter_calendars(as_anna: TestClient) -> None:
     assert as_anna.get("/admin/calendar").status_code == 403
+
+
+def test_a_provisional_clock_is_recomputed_when_the_year_is_entered(
+    session: Session, world: World, anna: User, ada: User
+) -> None:
+    case = open_injury(session, world, anna, "2026-11-20T09:00")
+    spec = ClockSpec("probe", Label("测试", "probe"), Unit.CALENDAR_DAYS, 45, "测试依据")
+    row = clock_service.start_clock(
+        session=session,
+        case=case,
+        spec=spec,
+        started_at=at("2026-11-24T10:00"),
+        start_event="测试",
+        fields={},
+        calendar=calendar_service.load(session=session),
+    )
+    session.commit()
+    assert row.due_at.astimezone(CHINA_TZ).isoformat() == "2027-01-08T23:59:59+08:00"
+    assert row.provisional is True
+    recomputed = calendar_service.enter_year(
+        session=session,
+        year=UNKNOWN_YEAR,
+        actor=ada,
+        holidays=[(date(UNKNOWN_YEAR, 1, 1), "元旦"), (date(UNKNOWN_YEAR, 1, 8), "测试假日")],
+        workdays=[],
+    )
+    session.commit()
+    assert recomputed == 1
+    session.refresh(row)
+    assert row.provisional is False
+    assert row.due_at.astimezone(CHINA_TZ).isoformat() == "2027-01-11T23:59:59+08:00"
+    assert [s["reason"] for s in row.explanation["steps"]] == ["测试假日", "周六", "周日"]
