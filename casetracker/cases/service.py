@@ -345,7 +345,3 @@ def clocks_due_within(*, session: Session, now: datetime, hours: int = 24) -> li
         .order_by(Clock.due_at)
     )
     return list(rows)
-
-
-def is_supervisor_or_admin(user: User) -> bool:
-    return user.role in (Role.SUPERVISOR, Role.ADMIN)

@@ -17,7 +17,7 @@ from casetracker.injury import service as injury_service
 from casetracker.injury.schemas import AccidentIn
 from casetracker.materials import service as materials_service
 from casetracker.web.deps import DbSession, RowId, require_api_role
-from casetracker.web.forms import validate_json
+from casetracker.web.forms import validate_form
 from casetracker.web.uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["injury"])
@@ -46,7 +46,7 @@ def record_accident(
 ) -> CaseOut:
     """The recorder owns the case. `region` (optional) is a region id or name; the client's
     default otherwise. An unknown employee is created on the spot."""
-    data = validate_json(AccidentIn, body)
+    data = validate_form(AccidentIn, body)
     now = clock.now()
     case = injury_service.record_accident(session=session, data=data, actor=user, now=now)
     return case_out(case, user, now)
@@ -64,7 +64,7 @@ class ContactOut(BaseModel):
 
 @router.post("/cases/{case_id}/contacts", status_code=201, summary="记录一次联系")
 def log_contact(case_id: RowId, session: DbSession, user: ApiCaller, body: JsonBody) -> ContactOut:
-    data = validate_json(ContactIn, body)
+    data = validate_form(ContactIn, body)
     case = case_service.require_case(session=session, case_id=case_id)
     case_service.require_may_act(case, user)
     contact = contact_service.log_contact(

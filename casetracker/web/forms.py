@@ -22,5 +22,3 @@ def validate_form(model: type[M], fields: Any) -> M:
         errors = field_errors(exc, model)
         raise Invalid(summary(errors), field_errors=errors) from exc
 
-
-validate_json = validate_form
