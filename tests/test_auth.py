@@ -138,3 +138,11 @@ def test_the_audit_page_masks_id_numbers_and_names_actions(
     assert "1101**********002X" in page
     assert "11010519491231002X" not in page
     assert "修改参保人" in page
+
+
+def test_an_unknown_page_keeps_the_navigation_for_a_signed_in_user(as_anna: TestClient) -> None:
+    response = as_anna.get("/no/such/page")
+    assert response.status_code == 404
+    assert "未找到" in response.text
+    assert "我的工作台" in response.text
+    assert "安娜" in response.text

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from casetracker.core.errors import DomainError
 from casetracker.core.i18n import N_, _
 from casetracker.core.validation import describe_error
-from casetracker.web.deps import LoginRequired
+from casetracker.web.deps import SESSION_USER_KEY, LoginRequired, optional_page_user
 from casetracker.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,23 @@ def _answer(
             body["errors"] = errors
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(body, status_code=status, headers=headers)
+    if getattr(request.state, "user", None) is None:
+        _recognise_user(request)
     return render(
         request, "errors/error.html", {"status": status, "detail": detail}, status_code=status
     )
+
+
+def _recognise_user(request: Request) -> None:
+    """An error raised before any dependency ran (an unknown URL) still shows who is signed
+    in, so the page keeps its navigation."""
+    if "session" not in request.scope or SESSION_USER_KEY not in request.session:
+        return
+    try:
+        with request.app.state.sessionmaker() as session:
+            optional_page_user(request, session)
+    except Exception:  # the error page must render even when the database does not answer
+        log.warning("could not load the signed-in user for an error page", exc_info=True)
 
 
 def _default_message(status: int) -> str:

@@ -21,4 +21,3 @@ def validate_form(model: type[M], fields: Any) -> M:
     except ValidationError as exc:
         errors = field_errors(exc, model)
         raise Invalid(summary(errors), field_errors=errors) from exc
-
