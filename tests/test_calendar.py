@@ -152,3 +152,66 @@ def test_a_provisional_clock_is_recomputed_when_the_year_is_entered(
     assert row.provisional is False
     assert row.due_at.astimezone(CHINA_TZ).isoformat() == "2027-01-11T23:59:59+08:00"
     assert [s["reason"] for s in row.explanation["steps"]] == ["测试假日", "周六", "周日"]
+
+
+def test_correcting_an_entered_year_moves_the_clocks_it_touches(
+    session: Session, world: World, anna: User, ada: User
+) -> None:
+    calendar_service.enter_year(
+        session=session,
+        year=UNKNOWN_YEAR,
+        actor=ada,
+        holidays=[(date(UNKNOWN_YEAR, 1, 1), "元旦")],
+        workdays=[],
+    )
+    case = open_injury(session, world, anna, "2026-11-20T09:00")
+    spec = ClockSpec("probe", Label("测试", "probe"), Unit.CALENDAR_DAYS, 45, "测试依据")
+    row = clock_service.start_clock(
+        session=session,
+        case=case,
+        spec=spec,
+        started_at=at("2026-11-24T10:00"),
+        start_event="测试",
+        fields={},
+        calendar=calendar_service.load(session=session),
+    )
+    session.commit()
+    assert row.provisional is False
+    assert row.due_at.astimezone(CHINA_TZ).date() == date(2027, 1, 8)
+    calendar_service.enter_year(
+        session=session,
+        year=UNKNOWN_YEAR,
+        actor=ada,
+        holidays=[(date(UNKNOWN_YEAR, 1, 1), "元旦"), (date(UNKNOWN_YEAR, 1, 8), "补录假日")],
+        workdays=[],
+    )
+    session.commit()
+    session.refresh(row)
+    assert row.due_at.astimezone(CHINA_TZ).date() == date(2027, 1, 11)
+
+
+def test_a_weekday_cannot_be_a_weekend_workday(as_ada: TestClient, session: Session) -> None:
+    response = as_ada.post(
+        "/admin/calendar",
+        data={
+            "year": str(UNKNOWN_YEAR),
+            "holidays": f"{UNKNOWN_YEAR}-02-06~{UNKNOWN_YEAR}-02-12 春节",
+            "workdays": f"{UNKNOWN_YEAR}-02-03 春节",
+            "csrf_token": page_csrf(as_ada, "/admin/calendar"),
+        },
+    )
+    assert response.status_code == 422
+    assert "调休上班日期应为周六或周日" in response.text
+    saved = as_ada.post(
+        "/admin/calendar",
+        data={
+            "year": str(UNKNOWN_YEAR),
+            "holidays": f"{UNKNOWN_YEAR}-02-06~{UNKNOWN_YEAR}-02-12 春节",
+            "workdays": f"{UNKNOWN_YEAR}-02-20 春节",
+            "csrf_token": page_csrf(as_ada, "/admin/calendar"),
+        },
+    )
+    assert saved.status_code == 303
+    page = as_ada.get("/admin/calendar").text
+    assert f"{UNKNOWN_YEAR}-02-20" in page
+    assert "上班" in page

@@ -95,10 +95,22 @@ def test_recording_an_accident_opens_a_case_with_its_clocks(
 def test_a_new_employee_is_created_on_the_spot(
     api: TestClient, world: World, session: Session
 ) -> None:
-    body = record(api, world, employee={"name": "赵六", "id_number": NEW_ID.lower()}).json()
+    body = record(
+        api,
+        world,
+        employee={
+            "name": "赵六",
+            "id_number": NEW_ID.lower(),
+            "phone": "138 1662 0002",
+            "hire_on": "2025-03-01",
+        },
+    ).json()
     person = session.get(InsuredPerson, body["insured_id"])
     assert person is not None
-    assert (person.name, person.id_number, person.hire_on) == ("赵六", NEW_ID, None)
+    assert (person.name, person.id_number, person.phone) == ("赵六", NEW_ID, "138 1662 0002")
+    assert person.hire_on is not None
+    assert person.hire_on.isoformat() == "2025-03-01"
+    assert person.contribution_base is None  # unknown until the roster says
 
 
 @pytest.mark.parametrize(
@@ -197,7 +209,7 @@ def test_submitting_is_blocked_until_the_checklist_is_complete(
 ) -> None:
     body = record(api, world).json()
     body = fire(api, body, "file_report", filed_at="2026-11-21T08:00:00+08:00")
-    for item in ("application_form", "id_card"):
+    for item in ("labour_contract", "id_card"):
         assert (
             api.post(
                 f"/api/v1/cases/{body['id']}/attachments",
@@ -216,7 +228,7 @@ def test_submitting_is_blocked_until_the_checklist_is_complete(
     )
     assert refused.status_code == 422
     detail = refused.json()["detail"]
-    assert detail.startswith("材料不齐，不能提交申请。缺少：劳动合同或劳动关系证明")
+    assert detail == "材料不齐，不能提交申请。缺少：劳务派遣协议、医疗诊断证明及首诊病历"
     assert "身份证" not in detail
     upload_all(api, body, session)
     assert fire(api, body, "submit_application", submitted_on="2026-11-23")["state"] == "submitted"
@@ -319,3 +331,39 @@ def test_contacts_are_logged_and_follow_ups_become_clocks(api: TestClient, world
     )
     assert bad.status_code == 422
     assert "联系对象" in bad.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        (
+            [("file_report", {"filed_at": "2026-11-19T10:00:00+08:00"})],
+            "快报时间：不能早于上一步「事故发生」的时间 2026-11-20 22:30",
+        ),
+        (
+            [
+                ("file_report", {"filed_at": "2026-11-21T10:00:00+08:00"}),
+                ("submit_application", {"submitted_on": "2026-11-20"}),
+            ],
+            "提交日期：不能早于上一步「完成工伤快报」的时间 2026-11-21",
+        ),
+    ],
+)
+def test_an_event_before_the_previous_one_is_refused(
+    api: TestClient,
+    world: World,
+    session: Session,
+    steps: list[tuple[str, dict[str, str]]],
+    message: str,
+) -> None:
+    body = record(api, world).json()
+    upload_all(api, body, session)
+    *earlier, (name, fields) = steps
+    for step, step_fields in earlier:
+        body = fire(api, body, step, **step_fields)
+    response = api.post(
+        f"/api/v1/cases/{body['id']}/transitions",
+        json={"transition": name, "version": body["version"], **fields},
+    )
+    assert response.status_code == 422
+    assert message in response.json()["detail"]

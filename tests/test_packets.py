@@ -153,7 +153,7 @@ def test_attachments_follow_the_forms_in_order_and_are_numbered(
     witness = [i for i, text in enumerate(pages) if "WITNESS PAGE" in text]
     assert [pages[i].split("WITNESS PAGE ")[1][:1] for i in witness] == ["1", "2", "3"]
     assert witness == [total - 3, total - 2, total - 1]  # the checklist's order: last item
-    assert total == 2 + 5 + 3  # cover, form, five required documents, the 3-page statement
+    assert total == 2 + 4 + 3  # cover, form, four required documents, the 3-page statement
     assert f"第 {total} 页 / 共 {total} 页" in pages[-1]
     # the cover points at the page each document starts on
     assert f"第 {total - 2} 页" in pages[0]

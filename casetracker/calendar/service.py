@@ -34,12 +34,13 @@ def load(*, session: Session) -> WorkCalendar:
     return WorkCalendar(days, years)
 
 
-def official_years(*, session: Session) -> list[tuple[int, str]]:
-    """Every official year with where it comes from (package or staff)."""
-    staff = {y.year: y for y in session.scalars(select(CalendarYear))}
-    years = dict.fromkeys(package_years(), "chinese-calendar")
-    years.update(dict.fromkeys(staff, "staff"))
-    return sorted(years.items())
+def staff_arrangements(*, session: Session) -> list[tuple[CalendarYear, list[CalendarDay]]]:
+    """Each staff-entered year with its days, newest year first."""
+    days = list(session.scalars(select(CalendarDay).order_by(CalendarDay.day)))
+    return [
+        (year, [d for d in days if d.year == year.year])
+        for year in session.scalars(select(CalendarYear).order_by(CalendarYear.year.desc()))
+    ]
 
 
 def enter_year(
@@ -51,8 +52,8 @@ def enter_year(
     actor: User,
     source: str = "",
 ) -> int:
-    """Store a year's arrangement (replacing an earlier entry) and recompute every
-    provisional clock; return how many clocks were recomputed."""
+    """Store a year's arrangement (replacing an earlier entry) and recompute every live clock
+    it can move; return how many clocks were recomputed."""
     from casetracker.cases import clocks as clock_service  # cases depend on calendar
 
     before = [
@@ -86,4 +87,6 @@ def enter_year(
             "workdays": [(d.isoformat(), n) for d, n in workdays],
         },
     )
-    return clock_service.recompute_provisional(session=session, calendar=load(session=session))
+    return clock_service.recompute_for_year(
+        session=session, calendar=load(session=session), year=year
+    )

@@ -71,9 +71,10 @@ def _page(request: Request, session: DbSession, **extra: object) -> Response:
         request,
         "admin/calendar.html",
         {
-            "years": calendar_service.official_years(session=session),
             "next_year": year,
+            "package_first": min(package_years()),
             "package_last": max(package_years()),
+            "arrangements": calendar_service.staff_arrangements(session=session),
             "statutory_hint": hint,
             **extra,
         },
@@ -99,6 +100,13 @@ def enter_year(
         workdays = parse_days(form.get("workdays", ""), year, _("调休上班日期"))
         if not holidays:
             raise Invalid(_("请至少录入一个放假日期"))
+        weekday = next((d for d, _n in workdays if d.weekday() < 5), None)
+        if weekday is not None:
+            raise Invalid(
+                _("{day} 本来就是工作日；调休上班日期应为周六或周日").format(
+                    day=weekday.isoformat()
+                )
+            )
         clash = sorted({d for d, _n in holidays} & {d for d, _n in workdays})
         if clash:
             raise Invalid(_("{day} 不能既放假又上班").format(day=clash[0].isoformat()))

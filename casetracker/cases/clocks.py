@@ -17,6 +17,7 @@ from casetracker.calendar.periods import Period, Unit, compute
 from casetracker.calendar.service import WorkCalendar
 from casetracker.cases.models import Case, Clock, ClockStatus, ClockTerm
 from casetracker.core import clock as wall_clock
+from casetracker.core.clock import CHINA_TZ
 from casetracker.workflows.engine import ClockAction, ClockOp, ClockSpec
 
 LIVE = (ClockStatus.OPEN, ClockStatus.PAUSED)
@@ -184,12 +185,22 @@ def cancel_all(*, case: Case, at: datetime) -> None:
             _finish(row, ClockStatus.CANCELLED, at)
 
 
-def recompute_provisional(*, session: Session, calendar: WorkCalendar) -> int:
-    """Recompute every live clock whose due time rested on an unknown year."""
+def recompute_for_year(*, session: Session, calendar: WorkCalendar, year: int) -> int:
+    """Recompute every live clock the year's arrangement can move: those computed
+    provisionally, and day-counted ones whose period runs into that year (an arrangement
+    corrected later moves them too). Hour clocks never depend on the calendar."""
+    first = datetime(year, 1, 1, tzinfo=CHINA_TZ)
     rows = list(
         session.scalars(
             select(Clock).where(
-                Clock.provisional.is_(True), Clock.status.in_([s.value for s in LIVE])
+                Clock.status.in_([s.value for s in LIVE]),
+                Clock.kind != "follow_up",  # a date someone chose, not a counted period
+                Clock.provisional.is_(True)
+                | (
+                    (Clock.unit != Unit.HOURS.value)
+                    & (Clock.due_at >= first)
+                    & (Clock.started_at < first.replace(year=year + 1))
+                ),
             )
         )
     )

@@ -9,6 +9,7 @@ from casetracker.cases import words
 from casetracker.cases.models import Case, CaseTransition, Clock
 from casetracker.cases.service import allowed_transitions
 from casetracker.core.clock import local
+from casetracker.core.i18n import N_, translate
 from casetracker.workflows import registry
 
 
@@ -83,11 +84,14 @@ class CaseListOut(BaseModel):
     limit: int
 
 
+FOLLOW_UP_LABEL = N_("跟进")  # the label contact follow-up clocks are stored with
+
+
 def clock_out(case_type: str, row: Clock, now: datetime) -> ClockOut:
     return ClockOut(
         id=row.id,
         kind=row.kind,
-        label=registry.get(case_type).clock_label(row.kind, row.label),
+        label=registry.get(case_type).clock_label(row.kind, translate(row.label)),
         started_at=local(row.started_at),
         due_at=local(row.due_at),
         stopped_at=local(row.stopped_at) if row.stopped_at else None,

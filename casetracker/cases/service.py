@@ -14,10 +14,12 @@ from casetracker.auth.models import Role, User
 from casetracker.cases import clocks as clock_service
 from casetracker.cases import fields as field_rules
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockStatus
+from casetracker.core.clock import CHINA_TZ, local
 from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.workflows import registry
 from casetracker.workflows.engine import (
+    FieldType,
     GuardContext,
     TransitionSpec,
     Workflow,
@@ -193,6 +195,7 @@ def fire(
             _("只有案件负责人或主管可以执行「{action}」").format(action=str(spec.label))
         )
     values, event_at = field_rules.validate(spec, raw_fields, now)
+    _check_chronology(workflow, case, spec, event_at)
     if len(note) > 2000 or "\x00" in note:
         raise Invalid(_("备注过长或含有不允许的字符"))
     for guard in spec.guards:
@@ -250,6 +253,33 @@ def fire(
         at=now,
     )
     return case
+
+
+def _check_chronology(
+    workflow: Workflow, case: Case, spec: TransitionSpec, event_at: datetime
+) -> None:
+    """An event cannot precede the case's last recorded event (the accident, a filing…):
+    clocks started from it would start before their cause. A date-only event is compared
+    by day, since it carries no time of day."""
+    if not spec.event_field or not case.transitions:
+        return
+    last = max(case.transitions, key=lambda t: t.event_at)
+    date_only = next(f.type for f in spec.fields if f.name == spec.event_field) is FieldType.DATE
+    earlier = (
+        event_at.astimezone(CHINA_TZ).date() < last.event_at.astimezone(CHINA_TZ).date()
+        if date_only
+        else event_at < last.event_at
+    )
+    if earlier:
+        previous = workflow.transition(last.name)
+        label = str(previous.label) if previous else str(workflow.opening_event)
+        when = local(last.event_at).strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")
+        message = _("{field}：不能早于上一步「{step}」的时间 {when}").format(
+            field=next(str(f.label) for f in spec.fields if f.name == spec.event_field),
+            step=label,
+            when=when,
+        )
+        raise Invalid(message, field_errors={spec.event_field: message})
 
 
 def _run_clocks(

@@ -39,6 +39,7 @@ def case_list(
     state: Name = "",
     client: Filter = None,
     region: Filter = None,
+    owner: Filter = None,
     mine: bool = False,
     overdue: bool = False,
     page: PageNumber = 1,
@@ -49,7 +50,7 @@ def case_list(
         state=state or None,
         client_id=client,
         region_id=region,
-        owner_id=user.id if mine else None,
+        owner_id=user.id if mine else owner,
         overdue=overdue,
     )
     result = paginate(session, case_service.case_query(filters, now), page=page)
@@ -65,6 +66,8 @@ def case_list(
             "client": client,
             "region": region,
             "mine": mine,
+            "owner": owner,
+            "owners": people_service.list_specialists(session=session),
             "overdue": overdue,
             "clients": people_service.all_clients(session=session),
             "regions": people_service.list_regions(session=session),

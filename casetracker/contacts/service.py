@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases.models import Case, Clock, ClockStatus
+from casetracker.cases.schemas import FOLLOW_UP_LABEL
 from casetracker.contacts.models import Contact
 from casetracker.contacts.schemas import ContactIn
 from casetracker.core.clock import CHINA_TZ
@@ -56,7 +57,7 @@ def log_contact(
             Clock(
                 case_id=case.id,
                 kind=FOLLOW_UP,
-                label="跟进",
+                label=FOLLOW_UP_LABEL,
                 basis="联系记录约定的跟进日期",
                 unit="calendar_days",
                 length=(data.follow_up_on - contacted_at.astimezone(CHINA_TZ).date()).days,

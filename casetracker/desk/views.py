@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import func, or_, select
 from starlette.responses import Response
 
+from casetracker.auth.models import Role
 from casetracker.cases import service as case_service
 from casetracker.cases.schemas import case_out
 from casetracker.core import clock
@@ -21,7 +22,11 @@ def desk(request: Request, session: DbSession, user: CurrentUser) -> Response:
     today = clock.today()
     open_cases = session.scalars(
         case_service.case_query(
-            case_service.CaseFilter(owner_id=user.id, open_only=True), now
+            # A supervisor's desk is the team's: every open case, nearest deadline first.
+            case_service.CaseFilter(
+                owner_id=None if user.role == Role.SUPERVISOR else user.id, open_only=True
+            ),
+            now,
         ).limit(DESK_CASES)
     ).all()
     my_clients = list(

@@ -1,19 +1,33 @@
 """The accident intake, as the form and the API send it."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from casetracker.core.i18n import N_
-from casetracker.core.validation import IdNumber, OptionalId, PositiveId, blank_to_none, text
+from casetracker.core.validation import (
+    IdNumber,
+    OptionalId,
+    Phone,
+    PositiveId,
+    blank_to_none,
+    text,
+)
 
 
 class EmployeeIn(BaseModel):
+    """Who was hurt. Phone and hire date are optional at a night-time call; when given they
+    complete the insured person's record if it lacks them."""
+
     model_config = ConfigDict(extra="ignore")
 
     name: text(50, min_length=1) = Field(title=N_("员工姓名"))  # type: ignore[valid-type]
     id_number: IdNumber = Field(title=N_("身份证号码"))
+    phone: Phone = Field("", title=N_("员工电话"))
+    hire_on: Annotated[date | None, BeforeValidator(blank_to_none)] = Field(
+        None, title=N_("入职日期")
+    )
 
 
 class AccidentIn(BaseModel):

@@ -51,14 +51,17 @@ def _employee(
             message = _("身份证号码已登记为「{name}」，请核对姓名或号码").format(name=person.name)
             raise Invalid(message, field_errors={"employee.id_number": message})
     here = next((p for p in known if p.client_id == client.id), None)
-    if here is not None:
+    if here is not None:  # complete what the record lacks, never overwrite it
+        here.phone = here.phone or data.employee.phone
+        here.hire_on = here.hire_on or data.employee.hire_on
         return here
     person = InsuredPerson(
         name=data.employee.name,
         id_number=data.employee.id_number,
         client_id=client.id,
         region_id=region.id,
-        hire_on=None,
+        phone=data.employee.phone,
+        hire_on=data.employee.hire_on,
         leave_on=None,
         contribution_base=None,
         created_at=now,

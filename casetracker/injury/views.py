@@ -64,6 +64,8 @@ def intake(request: Request, session: DbSession, user: CurrentUser, form: FormFi
         "employee": {
             "name": form.get("employee_name", ""),
             "id_number": form.get("employee_id_number", ""),
+            "phone": form.get("employee_phone", ""),
+            "hire_on": form.get("employee_hire_on", ""),
         },
     }
     try:
@@ -90,9 +92,26 @@ async def upload(
     item: Annotated[str, Form(max_length=40)],
     file: Annotated[UploadFile, File()],
 ) -> Response:
-    content = await read_upload(file)
+    try:
+        content = await read_upload(file)
+    except Invalid as exc:  # too large: say so on the case page, like any other refusal
+        return await run_in_threadpool(_refused_upload, request, session, user, case_id, exc)
     return await run_in_threadpool(
         _upload, request, session, user, case_id, item, file.filename or "", content
+    )
+
+
+def _refused_upload(
+    request: Request, session: DbSession, user: User, case_id: int, exc: Invalid
+) -> Response:
+    case = case_service.require_case(session=session, case_id=case_id)
+    return case_page(
+        request,
+        session,
+        case,
+        user,
+        status_code=exc.status_code,
+        section_error=("materials", exc.message),
     )
 
 
@@ -180,14 +199,19 @@ def reassign(
 ) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
     owner = auth_service.get_user(session=session, username=form.get("owner", "")[:50])
+    refusal = None
     if owner is None or owner.role != Role.SPECIALIST or not owner.is_active:
+        refusal = _("负责人应为在职专员")
+    elif owner.id == case.owner_id:
+        refusal = _("{name} 已是本案负责人").format(name=owner.display_name)
+    if refusal or owner is None:
         return case_page(
             request,
             session,
             case,
             user,
             status_code=422,
-            section_error=("owner", _("负责人应为在职专员")),
+            section_error=("owner", refusal),
         )
     case_service.reassign(session=session, case=case, owner=owner, actor=user, now=clock.now())
     return _back(case.id, "top")

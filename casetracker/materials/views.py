@@ -1,15 +1,16 @@
 """Admin page: the materials checklist per case type and region (data, not code)."""
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from casetracker.auth.models import Role
 from casetracker.core.errors import Invalid
-from casetracker.core.i18n import N_
+from casetracker.core.i18n import N_, _
 from casetracker.core.validation import OptionalId, text
 from casetracker.materials import service as materials_service
 from casetracker.people import service as people_service
@@ -25,12 +26,21 @@ router = APIRouter(
 )
 
 
+CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def _code(value: str) -> str:
+    if not CODE.match(value):
+        raise ValueError(_("2–40 个小写英文字母、数字或下划线，以字母开头，如 payslips"))
+    return value
+
+
 class MaterialForm(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     case_type: Annotated[str, Field(max_length=30, title=N_("案件类型"))]
     region_id: OptionalId = Field(None, title=N_("参保地"))
-    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$", title=N_("代码"))]
+    code: Annotated[str, Field(max_length=40, title=N_("代码")), AfterValidator(_code)]
     name: text(100, min_length=1) = Field(title=N_("材料名称"))  # type: ignore[valid-type]
     required: bool = Field(False, title=N_("必备"))
     position: Annotated[int, Field(ge=0, le=999, title=N_("顺序"))] = 0

@@ -28,7 +28,7 @@ from casetracker.materials.models import Attachment
 
 A4 = (595.28, 841.89)  # points
 # Room left around an attachment page for the footer and the header line.
-MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 28.0, 28.0, 46.0
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 28.0, 44.0, 46.0  # the caption sits in the top 44 pt
 
 
 @dataclass

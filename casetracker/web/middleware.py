@@ -41,7 +41,11 @@ class LocaleAndHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start" and not is_docs:
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+                present = {name.lower() for name, _value in message["headers"]}
+                # A response that sets its own policy (the packet preview) keeps it.
+                message["headers"] = list(message["headers"]) + [
+                    header for header in SECURITY_HEADERS if header[0] not in present
+                ]
             await send(message)
 
         try:

@@ -146,6 +146,7 @@ STATES = (
 )
 
 TRANSITIONS = (
+    # The main path first: the desk offers each state's first transition as the next step.
     TransitionSpec(
         "file_report",
         Label("完成工伤快报", "File the accident report"),
@@ -158,26 +159,6 @@ TRANSITIONS = (
         "submit_application",
         Label("提交认定申请", "Submit the application"),
         ("filed",),
-        "submitted",
-        fields=(_date("submitted_on", "提交日期", "Submitted on"),),
-        event_field="submitted_on",
-        guards=(MATERIALS_COMPLETE,),
-    ),
-    TransitionSpec(
-        "request_correction",
-        Label("登记补正通知", "Record a correction request"),
-        ("submitted",),
-        "correction_requested",
-        fields=(
-            _date("requested_on", "补正通知日期", "Requested on"),
-            FieldSpec("missing_items", Label("需补正的材料", "Missing items"), FieldType.LIST),
-        ),
-        event_field="requested_on",
-    ),
-    TransitionSpec(
-        "resubmit",
-        Label("补正后重新提交", "Resubmit"),
-        ("correction_requested",),
         "submitted",
         fields=(_date("submitted_on", "提交日期", "Submitted on"),),
         event_field="submitted_on",
@@ -200,6 +181,42 @@ TRANSITIONS = (
         event_field="accepted_on",
     ),
     TransitionSpec(
+        "request_correction",
+        Label("登记补正通知", "Record a correction request"),
+        ("submitted",),
+        "correction_requested",
+        fields=(
+            _date("requested_on", "补正通知日期", "Requested on"),
+            FieldSpec("missing_items", Label("需补正的材料", "Missing items"), FieldType.LIST),
+        ),
+        event_field="requested_on",
+    ),
+    TransitionSpec(
+        "resubmit",
+        Label("补正后重新提交", "Resubmit"),
+        ("correction_requested",),
+        "submitted",
+        fields=(_date("submitted_on", "提交日期", "Submitted on"),),
+        event_field="submitted_on",
+        guards=(MATERIALS_COMPLETE,),
+    ),
+    TransitionSpec(
+        "recognise",
+        Label("认定为工伤", "Recognised"),
+        ("accepted",),
+        "recognised",
+        fields=(_date("decided_on", "决定日期", "Decided on"),),
+        event_field="decided_on",
+    ),
+    TransitionSpec(
+        "reject",
+        Label("不予认定", "Not recognised"),
+        ("accepted",),
+        "not_recognised",
+        fields=(_date("decided_on", "决定日期", "Decided on"),),
+        event_field="decided_on",
+    ),
+    TransitionSpec(
         "suspend",
         Label("登记中止", "Suspend"),
         ("accepted",),
@@ -217,22 +234,6 @@ TRANSITIONS = (
         "accepted",
         fields=(_date("resumed_on", "恢复日期", "Resumed on"),),
         event_field="resumed_on",
-    ),
-    TransitionSpec(
-        "recognise",
-        Label("认定为工伤", "Recognised"),
-        ("accepted",),
-        "recognised",
-        fields=(_date("decided_on", "决定日期", "Decided on"),),
-        event_field="decided_on",
-    ),
-    TransitionSpec(
-        "reject",
-        Label("不予认定", "Not recognised"),
-        ("accepted",),
-        "not_recognised",
-        fields=(_date("decided_on", "决定日期", "Decided on"),),
-        event_field="decided_on",
     ),
     TransitionSpec("close", Label("结案", "Close"), ("recognised", "not_recognised"), "closed"),
     TransitionSpec(

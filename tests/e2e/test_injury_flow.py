@@ -58,17 +58,11 @@ def test_friday_night_accident_to_submitted_application(
     expect(page.get_by_test_id("state")).to_have_text("已快报")
 
     documents = {}
-    for item in (
-        "application_form",
-        "id_card",
-        "labour_contract",
-        "dispatch_agreement",
-        "medical_diagnosis",
-    ):
+    for item in ("id_card", "labour_contract", "dispatch_agreement", "medical_diagnosis"):
         documents[item] = tmp_path / f"{item}.pdf"
         documents[item].write_bytes(tiny_pdf())
-    upload(page, "application_form", documents["application_form"])
     upload(page, "id_card", documents["id_card"])
+    upload(page, "labour_contract", documents["labour_contract"])
 
     today = datetime.now(CHINA_TZ).strftime("%Y-%m-%d")
     submit = page.locator("#t-submit_application")
@@ -77,7 +71,7 @@ def test_friday_night_accident_to_submitted_application(
     expect(page.get_by_role("alert").first).to_contain_text("材料不齐，不能提交申请")
     expect(page.get_by_test_id("state")).to_have_text("已快报")
 
-    for item in ("labour_contract", "dispatch_agreement", "medical_diagnosis"):
+    for item in ("dispatch_agreement", "medical_diagnosis"):
         upload(page, item, documents[item])
     submit = page.locator("#t-submit_application")
     submit.get_by_label("提交日期").fill(today)
