@@ -33,7 +33,7 @@ def test_a_specialist_records_an_accident_and_lands_on_the_case(
     case_id = int(response.headers["location"].rsplit("/", 1)[1])
     page = as_anna.get(f"/cases/{case_id}").text
     assert "二号车间" in page
-    assert "工伤认定申请表" in page
+    assert "劳动合同或劳动关系证明" in page
     assert "2026-11-21 22:30" in page
 
 
