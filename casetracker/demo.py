@@ -8,8 +8,9 @@ reset to fresh random ones on every run and returned, so the printed ones always
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -236,13 +237,11 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
     from casetracker.cases import service as case_service
     from casetracker.cases.models import Case
     from casetracker.injury.models import InjuryDetails
-    from casetracker.materials import service as materials_service
 
     if session.scalar(select(func.count()).select_from(Case).where(Case.title.like("演示：%"))):
         return
     now = clock.now()
     owner = users["zhangli"]
-    blank = blank_pdf()
     for index, (hours_ago, steps) in enumerate(DEMO_CASES):
         client = clients[index % len(clients)]
         person = session.scalars(
@@ -276,19 +275,7 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
         )
         for name, fields in steps:
             if name == "submit_application":  # a real application needs its documents
-                for item in materials_service.items_for(
-                    session=session, case_type=case.type, region_id=case.region_id
-                ):
-                    if item.required:
-                        materials_service.attach(
-                            session=session,
-                            case=case,
-                            item_code=item.code,
-                            filename=f"{item.name}.pdf",
-                            content=blank,
-                            actor=owner,
-                            now=now,
-                        )
+                attach_required_documents(session=session, case=case, actor=owner, now=now)
             values: dict[str, object] = {}
             for field, days_ago in fields.items():
                 moment = now - timedelta(days=days_ago)
@@ -321,3 +308,23 @@ def blank_pdf() -> bytes:
     buffer = BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def attach_required_documents(*, session: Session, case: Any, actor: User, now: datetime) -> None:
+    """Upload a blank one-page PDF for every required checklist item of the case."""
+    from casetracker.materials import service as materials_service
+
+    blank = blank_pdf()
+    for item in materials_service.items_for(
+        session=session, case_type=case.type, region_id=case.region_id
+    ):
+        if item.required:
+            materials_service.attach(
+                session=session,
+                case=case,
+                item_code=item.code,
+                filename=f"{item.name}.pdf",
+                content=blank,
+                actor=actor,
+                now=now,
+            )

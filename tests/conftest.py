@@ -260,19 +260,7 @@ def tiny_pdf() -> bytes:
 
 def complete_materials(session: Session, case: Case, actor: User) -> None:
     """Upload a document for every required checklist item of the case."""
-    from casetracker.materials import service as materials_service
+    from casetracker.demo import attach_required_documents
 
-    for item in materials_service.items_for(
-        session=session, case_type=case.type, region_id=case.region_id
-    ):
-        if item.required:
-            materials_service.attach(
-                session=session,
-                case=case,
-                item_code=item.code,
-                filename=f"{item.code}.pdf",
-                content=tiny_pdf(),
-                actor=actor,
-                now=NOW,
-            )
+    attach_required_documents(session=session, case=case, actor=actor, now=NOW)
     session.commit()

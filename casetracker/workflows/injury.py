@@ -1,8 +1,9 @@
 """工伤认定: a work injury from the accident report to the bureau's decision.
 
-Clocks cite their basis; lengths and units follow `../shared/DOMAIN.md` (《工伤保险条例》,
-《工伤认定办法》, 行政复议法, 行政诉讼法). Report windows are per region (Region columns)
-and may be shortened by a client's contract (ClockTerm rows): the stricter wins.
+Clocks cite their basis; lengths and units follow the trade's reference, DOMAIN.md
+(《工伤保险条例》, 《工伤认定办法》, 行政复议法, 行政诉讼法). Report windows are per
+region (Region columns) and may be shortened by a client's contract (ClockTerm rows): the
+stricter wins.
 """
 
 from casetracker.auth.models import Role
