@@ -2,6 +2,7 @@
 role, guards and version are checked, the state, clocks, timeline and audit log change
 together, or nothing changes."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -19,6 +20,7 @@ from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.workflows import registry
 from casetracker.workflows.engine import (
+    ClockAction,
     FieldType,
     GuardContext,
     TransitionSpec,
@@ -72,20 +74,17 @@ def open_case(
     session.add(case)
     session.flush()
     session.refresh(case)  # load region/client for clock rules
-    calendar = clock_service.load_calendar(session)
     initial = workflow.state(workflow.initial)
     assert initial is not None
-    for action in initial.on_enter:
-        clock_service.apply(
-            session=session,
-            case=case,
-            action=action,
-            spec=workflow.clock(action.kind),
-            at=opened_at,
-            start_event=str(workflow.opening_event),
-            fields={},
-            calendar=calendar,
-        )
+    _apply_clock_actions(
+        session,
+        workflow,
+        case,
+        initial.on_enter,
+        at=opened_at,
+        start_event=str(workflow.opening_event),
+        fields={},
+    )
     session.add(
         CaseTransition(
             case_id=case.id,
@@ -291,18 +290,34 @@ def _run_clocks(
     values: dict[str, Any],
     event_at: datetime,
 ) -> None:
-    calendar = clock_service.load_calendar(session)
     exiting, entering = workflow.state(source), workflow.state(spec.target)
     actions = [*(exiting.on_exit if exiting else ()), *(entering.on_enter if entering else ())]
+    _apply_clock_actions(
+        session, workflow, case, actions, at=event_at, start_event=str(spec.label), fields=values
+    )
+
+
+def _apply_clock_actions(
+    session: Session,
+    workflow: Workflow,
+    case: Case,
+    actions: Sequence[ClockAction],
+    *,
+    at: datetime,
+    start_event: str,
+    fields: dict[str, Any],
+) -> None:
+    """Carry out declared clock actions, in order, at one event time."""
+    calendar = clock_service.load_calendar(session)
     for action in actions:
         clock_service.apply(
             session=session,
             case=case,
             action=action,
             spec=workflow.clock(action.kind),
-            at=event_at,
-            start_event=str(spec.label),
-            fields=values,
+            at=at,
+            start_event=start_event,
+            fields=fields,
             calendar=calendar,
         )
 

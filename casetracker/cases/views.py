@@ -118,6 +118,27 @@ def case_page(
     )
 
 
+def section_refused(
+    request: Request,
+    session: Session,
+    case: Case,
+    user: User,
+    section: str,
+    exc: DomainError,
+    **extra: Any,
+) -> Response:
+    """The case page again, with the refusal shown in the section it concerns."""
+    return case_page(
+        request,
+        session,
+        case,
+        user,
+        status_code=exc.status_code,
+        section_error=(section, exc.message),
+        **extra,
+    )
+
+
 @router.get("/cases/{case_id}")
 def case_detail(
     request: Request, session: DbSession, user: CurrentUser, case_id: RowId

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
 from casetracker.cases import service as case_service
-from casetracker.cases.views import case_page
+from casetracker.cases.views import section_refused
 from casetracker.contacts import service as contact_service
 from casetracker.contacts.schemas import ContactIn
 from casetracker.core import clock
@@ -24,6 +24,7 @@ from casetracker.materials import service as materials_service
 from casetracker.people import service as people_service
 from casetracker.web.deps import CurrentUser, DbSession, FormFields, RowId, require_role
 from casetracker.web.forms import validate_form
+from casetracker.web.responses import file_response
 from casetracker.web.templating import render
 from casetracker.web.uploads import read_upload
 
@@ -105,14 +106,7 @@ def _refused_upload(
     request: Request, session: DbSession, user: User, case_id: int, exc: Invalid
 ) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
-    return case_page(
-        request,
-        session,
-        case,
-        user,
-        status_code=exc.status_code,
-        section_error=("materials", exc.message),
-    )
+    return section_refused(request, session, case, user, "materials", exc)
 
 
 def _upload(
@@ -137,14 +131,7 @@ def _upload(
             now=clock.now(),
         )
     except DomainError as exc:
-        return case_page(
-            request,
-            session,
-            case,
-            user,
-            status_code=exc.status_code,
-            section_error=("materials", exc.message),
-        )
+        return section_refused(request, session, case, user, "materials", exc)
     return _back(case.id, "materials")
 
 
@@ -155,18 +142,12 @@ def download(
     row = materials_service.require_attachment(
         session=session, case_id=case_id, attachment_id=attachment_id
     )
-    disposition = "inline" if row.content_type == "application/pdf" else "attachment"
-    return Response(
+    return file_response(
         row.content,
         media_type=row.content_type,
-        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{_quote(row.filename)}"},
+        filename=row.filename,
+        inline=row.content_type == "application/pdf",
     )
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 @router.post("/cases/{case_id}/contacts")
@@ -181,15 +162,7 @@ def contact(
             session=session, case=case, data=data, actor=user, now=clock.now()
         )
     except DomainError as exc:
-        return case_page(
-            request,
-            session,
-            case,
-            user,
-            status_code=exc.status_code,
-            section_error=("contacts", exc.message),
-            contact_values=form,
-        )
+        return section_refused(request, session, case, user, "contacts", exc, contact_values=form)
     return _back(case.id, "contacts")
 
 
@@ -205,13 +178,6 @@ def reassign(
     elif owner.id == case.owner_id:
         refusal = _("{name} 已是本案负责人").format(name=owner.display_name)
     if refusal or owner is None:
-        return case_page(
-            request,
-            session,
-            case,
-            user,
-            status_code=422,
-            section_error=("owner", refusal),
-        )
+        return section_refused(request, session, case, user, "owner", Invalid(refusal or ""))
     case_service.reassign(session=session, case=case, owner=owner, actor=user, now=clock.now())
     return _back(case.id, "top")

@@ -15,6 +15,7 @@ from casetracker.core.i18n import _
 from casetracker.packets import service as packet_service
 from casetracker.packets.models import Packet
 from casetracker.web.deps import AppSettings, DbSession, RowId, require_api_role
+from casetracker.web.responses import file_response
 
 router = APIRouter(prefix="/api/v1", tags=["packets"])
 ApiCaller = Annotated[User, Depends(require_api_role())]
@@ -99,14 +100,10 @@ def download(case_id: RowId, packet_id: RowId, session: DbSession, user: ApiCall
 
 
 def pdf_response(packet: Packet) -> Response:
-    from urllib.parse import quote
-
-    name = f"case-{packet.case_id}-{packet.type}-v{packet.version}.pdf"
-    return Response(
+    return file_response(
         packet.content,
         media_type="application/pdf",
-        headers={
-            "Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}",
-            "X-Content-SHA256": packet.sha256,
-        },
+        inline=True,
+        filename=f"case-{packet.case_id}-{packet.type}-v{packet.version}.pdf",
+        headers={"X-Content-SHA256": packet.sha256},
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from casetracker.cases import service as case_service
-from casetracker.cases.views import case_page
+from casetracker.cases.views import section_refused
 from casetracker.core import clock
 from casetracker.core.errors import DomainError
 from casetracker.packets import service as packet_service
@@ -74,14 +74,7 @@ def generate(
             now=clock.now(),
         )
     except DomainError as exc:
-        return case_page(
-            request,
-            session,
-            case,
-            user,
-            status_code=exc.status_code,
-            section_error=("packets", exc.message),
-        )
+        return section_refused(request, session, case, user, "packets", exc)
     return RedirectResponse(f"/cases/{case.id}?packet={packet.id}#packets", 303)
 
 
