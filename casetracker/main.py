@@ -13,7 +13,9 @@ from casetracker.core.migrations import check_schema
 from casetracker.core.paths import STATIC
 from casetracker.core.settings import Settings, get_settings
 from casetracker.web import errors
+from casetracker.web.body_limit import BodyLimit
 from casetracker.web.csrf import csrf_protect
+from casetracker.web.db_retry import RetryReadOnDisconnect
 from casetracker.web.middleware import LocaleAndHeaders
 
 
@@ -57,7 +59,9 @@ def create_app(
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(LocaleAndHeaders)
+    app.add_middleware(LocaleAndHeaders, https=settings.cookie_secure)
+    app.add_middleware(RetryReadOnDisconnect)
+    app.add_middleware(BodyLimit)  # outermost: an oversized body is refused before anything
     errors.install(app)
 
     from casetracker.admin import views as admin_views

@@ -2,15 +2,15 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
-from casetracker.auth.models import ApiToken, Role, User
+from casetracker.auth.models import ApiToken, Role, User, UserSession
 from casetracker.core import clock
 from casetracker.core.errors import DomainError, Invalid, NotFound
 from casetracker.core.i18n import _
@@ -25,6 +25,12 @@ TOKEN_PREFIX = "ct_"
 
 class LoginFailed(DomainError):
     status_code = 401
+
+
+def _login_refused() -> LoginFailed:
+    """One answer for every refusal (unknown user, wrong password, locked account), so the
+    answer tells an attacker nothing about which accounts exist or are locked."""
+    return LoginFailed(_("用户名或密码错误；连续输错多次后账户将暂时锁定"))
 
 
 def hash_password(password: str) -> str:
@@ -49,6 +55,28 @@ def require_user(*, session: Session, username: str) -> User:
     return user
 
 
+def _count_failure(*, session: Session, user: User, settings: Settings, now: datetime) -> bool:
+    """Add one failure in a single UPDATE and lock in the same statement when it reaches the
+    limit; return whether this failure locked the account. Concurrent wrong passwords each
+    add their own one: the database does the arithmetic, no count is lost."""
+    reaches_limit = User.failed_logins + 1 >= settings.login_max_failures
+    row = session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            failed_logins=case((reaches_limit, 0), else_=User.failed_logins + 1),
+            locked_until=case(
+                (reaches_limit, now + timedelta(minutes=settings.login_lockout_minutes)),
+                else_=User.locked_until,
+            ),
+        )
+        .returning(User.failed_logins, User.locked_until)
+        .execution_options(synchronize_session=False)
+    ).one()
+    session.expire(user)
+    return bool(row.failed_logins == 0)
+
+
 def authenticate(
     *, session: Session, username: str, password: str, settings: Settings, ip: str | None
 ) -> User:
@@ -70,12 +98,9 @@ def authenticate(
             ip=ip,
             after={"reason": "unknown or inactive user"},
         )
-        raise LoginFailed(_("用户名或密码错误"))
+        raise _login_refused()
     if user.locked_until is not None and user.locked_until > now:
-        until = clock.local(user.locked_until).strftime("%H:%M")
-        raise LoginFailed(_("登录失败次数过多，账户已锁定至 {until}").format(until=until))
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
+        _verify(_DUMMY_HASH, password)  # the same time as any other refusal
         audit.record(
             session=session,
             actor=None,
@@ -83,21 +108,31 @@ def authenticate(
             subject_type="user",
             subject_id=user.id,
             ip=ip,
-            after={"username": user.username, "failures": user.failed_logins},
+            after={"username": user.username, "reason": "locked"},
         )
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-            user.failed_logins = 0
+        raise _login_refused()
+    if not _verify(user.password_hash, password):
+        user_id, name = user.id, user.username
+        locked = _count_failure(session=session, user=user, settings=settings, now=now)
+        audit.record(
+            session=session,
+            actor=None,
+            action="user.login_failed",
+            subject_type="user",
+            subject_id=user_id,
+            ip=ip,
+            after={"username": name, "reason": "wrong password"},
+        )
+        if locked:
             audit.record(
                 session=session,
                 actor=None,
                 action="user.locked",
                 subject_type="user",
-                subject_id=user.id,
+                subject_id=user_id,
                 ip=ip,
             )
-        session.flush()
-        raise LoginFailed(_("用户名或密码错误"))
+        raise _login_refused()
     user.failed_logins = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
@@ -155,6 +190,7 @@ def set_password(*, session: Session, user: User, password: str, actor: User | N
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    end_sessions(session=session, user=user, now=clock.now())
     audit.record(
         session=session,
         actor=actor,
@@ -173,6 +209,69 @@ def unlock(*, session: Session, user: User, actor: User | None = None) -> None:
         action="user.unlocked",
         subject_type="user",
         subject_id=user.id,
+    )
+
+
+def deactivate(*, session: Session, user: User, actor: User | None = None) -> None:
+    """The user can no longer sign in; their browsers are signed out and tokens stop."""
+    user.is_active = False
+    end_sessions(session=session, user=user, now=clock.now())
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.deactivated",
+        subject_type="user",
+        subject_id=user.id,
+    )
+
+
+# --- browser sessions ---------------------------------------------------------------------
+
+
+def start_session(*, session: Session, user: User, settings: Settings, now: datetime) -> str:
+    """A new signed-in browser; returns the random id the cookie carries."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(seconds=settings.session_max_age_seconds),
+        )
+    )
+    session.flush()
+    return token
+
+
+def user_for_session(*, session: Session, token: str, now: datetime) -> User | None:
+    """The active user of a live (not ended, not expired) session, else None."""
+    row = session.scalar(
+        select(UserSession).where(
+            UserSession.token_hash == _token_hash(token),
+            UserSession.ended_at.is_(None),
+            UserSession.expires_at > now,
+        )
+    )
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def end_session(*, session: Session, token: str, now: datetime) -> None:
+    session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == _token_hash(token), UserSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
+def end_sessions(*, session: Session, user: User, now: datetime) -> None:
+    """Sign the user out everywhere (password change, deactivation)."""
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=now)
+        .execution_options(synchronize_session=False)
     )
 
 

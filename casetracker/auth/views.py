@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from casetracker.auth import service as auth_service
 from casetracker.auth.service import LoginFailed
+from casetracker.core import clock
 from casetracker.core.i18n import LOCALES
 from casetracker.web.deps import (
     SESSION_USER_KEY,
@@ -64,13 +65,23 @@ def login_submit(
             {"error": exc.message, "username": username, "next": target},
             status_code=401,
         )
+    now = clock.now()
+    previous = request.session.get(SESSION_USER_KEY)
+    if isinstance(previous, str):  # signing in again in the same browser ends the old one
+        auth_service.end_session(session=session, token=previous, now=now)
     request.session.clear()  # a fresh session (and CSRF token) after login: no fixation
-    request.session[SESSION_USER_KEY] = user.id
+    request.session[SESSION_USER_KEY] = auth_service.start_session(
+        session=session, user=user, settings=settings, now=now
+    )
     return RedirectResponse(target, 303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: DbSession) -> Response:
+    """Ends the session on the server, so the old cookie opens nothing afterwards."""
+    sid = request.session.get(SESSION_USER_KEY)
+    if isinstance(sid, str):
+        auth_service.end_session(session=session, token=sid, now=clock.now())
     request.session.clear()
     return RedirectResponse("/login", 303)
 
@@ -78,10 +89,18 @@ def logout(request: Request) -> Response:
 @router.get("/lang/{code}")
 def switch_language(
     request: Request,
+    settings: AppSettings,
     code: Annotated[str, Path(max_length=10)],
     next: Annotated[str, Query(max_length=500)] = "/",
 ) -> Response:
     response = RedirectResponse(_safe_next(next), 303)
     if code in LOCALES:
-        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        response.set_cookie(
+            "lang",
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            httponly=True,
+            secure=settings.cookie_secure,
+        )
     return response

@@ -1,13 +1,10 @@
 """What a contact-log entry accepts (form or JSON)."""
 
-from datetime import date, datetime
-from typing import Annotated
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from casetracker.contacts.models import Channel, Party
 from casetracker.core.i18n import N_
-from casetracker.core.validation import blank_to_none, text
+from casetracker.core.validation import OptionalDay, OptionalMoment, text
 
 
 class ContactIn(BaseModel):
@@ -16,9 +13,5 @@ class ContactIn(BaseModel):
     party: Party = Field(title=N_("联系对象"))
     channel: Channel = Field(title=N_("联系方式"))
     note: text(2000, min_length=1) = Field(title=N_("内容"))  # type: ignore[valid-type]
-    follow_up_on: Annotated[date | None, BeforeValidator(blank_to_none)] = Field(
-        None, title=N_("跟进日期")
-    )
-    contacted_at: Annotated[datetime | None, BeforeValidator(blank_to_none)] = Field(
-        None, title=N_("联系时间")
-    )
+    follow_up_on: OptionalDay = Field(None, title=N_("跟进日期"))
+    contacted_at: OptionalMoment = Field(None, title=N_("联系时间"))

@@ -5,14 +5,17 @@ Every text field is stripped, length-capped to its column and refuses NUL charac
 """
 
 import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
+from casetracker.core.clock import CHINA_TZ
 from casetracker.core.i18n import N_, _, translate
 from casetracker.core.identifiers import (
     InvalidIdentifier,
+    birth_date,
     normalise_credit_code,
     normalise_id_number,
 )
@@ -74,6 +77,55 @@ Phone = Annotated[
     BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
     AfterValidator(_phone),
 ]
+# Every date and time a person types lies in these years: nothing earlier is a record of this
+# trade, nothing later a plan, and converting the extremes to UTC would overflow.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+
+def _bounded_day(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(
+            _("日期应在 {first} 年至 {last} 年之间").format(first=EARLIEST_YEAR, last=LATEST_YEAR)
+        )
+    return value
+
+
+def _bounded_moment(value: datetime) -> datetime:
+    """A time within the bounds; a time without an offset is China time."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(
+            _("时间应在 {first} 年至 {last} 年之间").format(first=EARLIEST_YEAR, last=LATEST_YEAR)
+        )
+    return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
+
+
+Day = Annotated[date, AfterValidator(_bounded_day)]
+Moment = Annotated[datetime, AfterValidator(_bounded_moment)]
+OptionalDay = Annotated[Day | None, BeforeValidator(blank_to_none)]
+OptionalMoment = Annotated[Moment | None, BeforeValidator(blank_to_none)]
+
+MIN_WORKING_AGE = 16
+HIRE_AHEAD_DAYS = 366
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_hire_on(hire_on: date, id_number: str | None, today: date) -> date:
+    """The one rule for a hire date, on every form and API: not more than a year ahead (a
+    roster may announce next month's starters), and at 16 or older (《劳动法》第十五条)."""
+    if (hire_on - today).days > HIRE_AHEAD_DAYS:
+        raise ValueError(_("入职日期不能晚于一年以后"))
+    if id_number and hire_on < add_years(birth_date(id_number), MIN_WORKING_AGE):
+        raise ValueError(_("入职时未满 16 周岁（《劳动法》第十五条），请核对入职日期或身份证号码"))
+    return hire_on
+
+
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 _MESSAGES: dict[str, str] = {

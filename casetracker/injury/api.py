@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Form, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from casetracker.auth.models import User
@@ -25,7 +26,13 @@ ApiCaller = Annotated[User, Depends(require_api_role())]
 JsonBody = Annotated[dict[str, Any], Body()]
 
 
-@router.post("/injury-cases", status_code=201, summary="登记工伤事故（立案）")
+@router.post(
+    "/injury-cases",
+    status_code=201,
+    response_model=CaseOut,
+    summary="登记工伤事故（立案）",
+    responses={200: {"description": "同一员工同一事故时间已登记：返回已有案件，不重复立案"}},
+)
 def record_accident(
     session: DbSession,
     user: ApiCaller,
@@ -43,13 +50,15 @@ def record_accident(
             ]
         ),
     ],
-) -> CaseOut:
+) -> Any:
     """The recorder owns the case. `region` (optional) is a region id or name; the client's
-    default otherwise. An unknown employee is created on the spot."""
+    default otherwise. An unknown employee is created on the spot. The same employee's
+    accident at the same time recorded again answers 200 with the case already open."""
     data = validate_form(AccidentIn, body)
     now = clock.now()
-    case = injury_service.record_accident(session=session, data=data, actor=user, now=now)
-    return case_out(case, user, now)
+    case, created = injury_service.record_accident(session=session, data=data, actor=user, now=now)
+    out = case_out(case, user, now)
+    return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)
 
 
 class ContactOut(BaseModel):

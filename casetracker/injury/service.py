@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
@@ -15,7 +16,7 @@ from casetracker.core.i18n import _
 from casetracker.injury.models import InjuryDetails
 from casetracker.injury.schemas import AccidentIn
 from casetracker.people.models import Client, InsuredPerson, Region
-from casetracker.workflows.injury import TYPE
+from casetracker.workflows.injury import TYPE, WITHDRAWN
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -66,8 +67,23 @@ def _employee(
         contribution_base=None,
         created_at=now,
     )
-    session.add(person)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(person)
+            session.flush()
+    except IntegrityError:
+        # The same call recorded a moment ago by someone else created this person first
+        # (their transaction has committed, so the row is there to read now).
+        session.expunge(person)
+        existing = session.scalar(
+            select(InsuredPerson).where(
+                InsuredPerson.client_id == client.id,
+                InsuredPerson.id_number == data.employee.id_number,
+            )
+        )
+        if existing is None:
+            raise
+        return existing
     audit.record(
         session=session,
         actor=actor,
@@ -85,9 +101,32 @@ def _employee(
     return person
 
 
-def record_accident(*, session: Session, data: AccidentIn, actor: User, now: datetime) -> Case:
-    """Open an injury case from a phone call. Whoever records it owns it (any specialist may
-    take the call for any client) until a supervisor reassigns it."""
+def _already_recorded(
+    session: Session, person: InsuredPerson, accident_at: datetime
+) -> Case | None:
+    """The live case of this person's accident at this time, if one exists. The person's row
+    is locked first, so two intakes of the same call queue here instead of both opening."""
+    session.execute(select(InsuredPerson.id).where(InsuredPerson.id == person.id).with_for_update())
+    return session.scalar(
+        select(Case)
+        .join(InjuryDetails, InjuryDetails.case_id == Case.id)
+        .where(
+            Case.insured_id == person.id,
+            InjuryDetails.accident_at == accident_at,
+            Case.state != WITHDRAWN,
+        )
+        .order_by(Case.id)
+        .limit(1)
+    )
+
+
+def record_accident(
+    *, session: Session, data: AccidentIn, actor: User, now: datetime
+) -> tuple[Case, bool]:
+    """Open an injury case from a phone call and return it with True; or, when this person's
+    accident at this very time is already on record (the same call entered twice), return
+    that case with False. Whoever records it owns it (any specialist may take the call for
+    any client) until a supervisor reassigns it."""
     accident_at = (
         data.accident_at if data.accident_at.tzinfo else data.accident_at.replace(tzinfo=CHINA_TZ)
     )
@@ -100,6 +139,9 @@ def record_accident(*, session: Session, data: AccidentIn, actor: User, now: dat
         raise Invalid(message, field_errors={"client_id": message})
     region = _region(session, client, data.region)
     person = _employee(session, client, region, data, actor, now)
+    existing = _already_recorded(session, person, accident_at)
+    if existing is not None:
+        return existing, False
     case = case_service.open_case(
         session=session,
         case_type=TYPE,
@@ -126,7 +168,7 @@ def record_accident(*, session: Session, data: AccidentIn, actor: User, now: dat
         )
     )
     session.flush()
-    return case
+    return case, True
 
 
 def details(*, session: Session, case: Case) -> InjuryDetails | None:

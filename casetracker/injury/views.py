@@ -71,7 +71,7 @@ def intake(request: Request, session: DbSession, user: CurrentUser, form: FormFi
     }
     try:
         data = validate_form(AccidentIn, payload)
-        case = injury_service.record_accident(
+        case, _created = injury_service.record_accident(
             session=session, data=data, actor=user, now=clock.now()
         )
     except Invalid as exc:

@@ -5,31 +5,24 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
+from casetracker.core import clock
 from casetracker.core.i18n import N_, _
-from casetracker.core.identifiers import birth_date
 from casetracker.core.validation import (
     CreditCode,
+    Day,
     IdNumber,
+    OptionalDay,
     OptionalId,
     Phone,
     PositiveId,
     PositiveMoney,
     blank_to_none,
+    check_hire_on,
     text,
 )
 
-OptionalDate = Annotated[date | None, BeforeValidator(blank_to_none)]
+OptionalDate = OptionalDay
 OptionalIdNumber = Annotated[IdNumber | None, BeforeValidator(blank_to_none)]
-
-
-MIN_WORKING_AGE = 16
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class ClientForm(BaseModel):
@@ -54,7 +47,7 @@ class InsuredForm(BaseModel):
     id_number: OptionalIdNumber = Field(None, title=N_("身份证号码"))
     client_id: PositiveId = Field(title=N_("客户"))
     region_id: OptionalId = Field(None, title=N_("参保地"))
-    hire_on: date = Field(title=N_("入职日期"))
+    hire_on: Day = Field(title=N_("入职日期"))
     leave_on: OptionalDate = Field(None, title=N_("离职日期"))
     contribution_base: PositiveMoney = Field(title=N_("缴费基数"))
     phone: Phone = Field("", title=N_("联系电话"))
@@ -62,12 +55,7 @@ class InsuredForm(BaseModel):
     @field_validator("hire_on")
     @classmethod
     def _of_working_age(cls, value: date, info: ValidationInfo) -> date:
-        id_number = info.data.get("id_number")
-        if id_number and value < add_years(birth_date(id_number), MIN_WORKING_AGE):
-            raise ValueError(
-                _("入职时未满 16 周岁（《劳动法》第十五条），请核对入职日期或身份证号码")
-            )
-        return value
+        return check_hire_on(value, info.data.get("id_number"), clock.today())
 
     @field_validator("leave_on")
     @classmethod

@@ -9,11 +9,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
+from casetracker.core import clock
 from casetracker.core.i18n import _
 from casetracker.core.settings import Settings
 from casetracker.core.validation import MAX_DB_INT
 
-SESSION_USER_KEY = "uid"
+# The cookie's key for the random session id (see auth.models.UserSession).
+SESSION_USER_KEY = "sid"
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,13 @@ def client_ip(request: Request) -> str | None:
 
 
 def _page_user(request: Request, session: DbSession) -> User:
-    uid = request.session.get(SESSION_USER_KEY)
-    user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.is_active:
+    sid = request.session.get(SESSION_USER_KEY)
+    user = (
+        auth_service.user_for_session(session=session, token=sid, now=clock.now())
+        if isinstance(sid, str)
+        else None
+    )
+    if user is None:
         request.session.pop(SESSION_USER_KEY, None)
         raise LoginRequired
     _remember(request, user)

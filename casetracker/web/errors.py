@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from casetracker.core.errors import DomainError
 from casetracker.core.i18n import N_, _
 from casetracker.core.validation import describe_error
+from casetracker.web.db_retry import is_disconnect
 from casetracker.web.deps import SESSION_USER_KEY, LoginRequired, optional_page_user
 from casetracker.web.templating import render
 
@@ -30,6 +31,7 @@ STATUS_MESSAGES = {
     413: N_("上传内容过大"),
     422: N_("提交的数据无效"),
     500: N_("服务器内部错误，已记录，请稍后重试"),
+    503: N_("数据库暂时无法连接，请稍后重试"),
 }
 
 
@@ -38,19 +40,27 @@ def _is_api(request: Request) -> bool:
 
 
 def _answer(
-    request: Request, status: int, detail: str, errors: dict[str, Any] | None = None
+    request: Request,
+    status: int,
+    detail: str,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
+    headers = dict(headers or {})
     if _is_api(request):
         body: dict[str, Any] = {"detail": detail}
         if errors:
             body["errors"] = errors
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(body, status_code=status, headers=headers)
-    if getattr(request.state, "user", None) is None:
+        if status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return JSONResponse(body, status_code=status, headers=headers or None)
+    if getattr(request.state, "user", None) is None and status != 503:
         _recognise_user(request)
-    return render(
+    response = render(
         request, "errors/error.html", {"status": status, "detail": detail}, status_code=status
     )
+    response.headers.update(headers)
+    return response
 
 
 def _recognise_user(request: Request) -> None:
@@ -122,5 +132,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        # Registered for Exception, so it runs outside every middleware: a read that lost its
+        # connection has been retried once already (db_retry) before it lands here.
+        if isinstance(exc, OperationalError | InterfaceError) or is_disconnect(exc):
+            log.warning("database unreachable on %s %s: %s", request.method, request.url.path, exc)
+            return _answer(request, 503, _default_message(503), headers={"Retry-After": "5"})
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return _answer(request, 500, _default_message(500))

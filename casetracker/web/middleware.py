@@ -18,9 +18,15 @@ SECURITY_HEADERS = [
 ]
 
 
+# Sent only when the site is served over HTTPS (COOKIE_SECURE): browsers then refuse plain
+# HTTP to it for a year.
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
 class LocaleAndHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
+        self.headers = SECURITY_HEADERS + [HSTS] if https else SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,7 +50,7 @@ class LocaleAndHeaders:
                 present = {name.lower() for name, _value in message["headers"]}
                 # A response that sets its own policy (the packet preview) keeps it.
                 message["headers"] = list(message["headers"]) + [
-                    header for header in SECURITY_HEADERS if header[0] not in present
+                    header for header in self.headers if header[0] not in present
                 ]
             await send(message)
 

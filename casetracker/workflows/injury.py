@@ -27,6 +27,7 @@ from casetracker.workflows.engine import (
 )
 
 TYPE = "injury"
+WITHDRAWN = "withdrawn"
 
 
 def _materials_complete(context: GuardContext) -> str | None:
@@ -143,7 +144,7 @@ STATES = (
         on_exit=(cancel("appeal_review"), cancel("appeal_lawsuit")),
     ),
     StateSpec("closed", Label("已结案", "Closed"), final=True),
-    StateSpec("withdrawn", Label("已撤回", "Withdrawn"), final=True),
+    StateSpec(WITHDRAWN, Label("已撤回", "Withdrawn"), final=True),
 )
 
 TRANSITIONS = (
