@@ -145,6 +145,38 @@ def user_unlock(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
     typer.echo(f"已解除 {name} 的锁定")
 
 
+@user_app.command("deactivate")
+def user_deactivate(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """停用账户：不能再登录，已登录的浏览器立即退出，API 令牌失效。"""
+    settings = _settings()
+    try:
+        with session_scope(_factory(settings)) as session:
+            auth_service.deactivate(
+                session=session, user=auth_service.require_user(session=session, username=name)
+            )
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(f"已停用 {name}")
+
+
+@user_app.command("password")
+def user_password(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """重设密码（输入两次）；该用户已登录的浏览器全部退出。"""
+    settings = _settings()
+    password = _read_password()
+    try:
+        with session_scope(_factory(settings)) as session:
+            auth_service.set_password(
+                session=session,
+                user=auth_service.require_user(session=session, username=name),
+                password=password,
+                actor=None,
+            )
+    except DomainError as exc:
+        _fail(exc.message)
+    typer.echo(f"已重设 {name} 的密码")
+
+
 @app.command()
 def packet(
     case_id: Annotated[int, typer.Argument(help="案件编号")],

@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
+from casetracker.core import log_privacy
 from casetracker.core.db import make_engine, make_sessionmaker
 from casetracker.core.migrations import check_schema
 from casetracker.core.paths import STATIC
@@ -27,6 +28,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app. Tests pass their own session factory; `serve` passes nothing."""
     settings = settings or get_settings()
+    log_privacy.install()
     if session_factory is None:
         engine = make_engine(settings.resolved_database_url)
         session_factory = make_sessionmaker(engine)

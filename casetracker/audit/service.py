@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "user.created": N_("新增用户"),
     "user.password_set": N_("设置密码"),
     "user.unlocked": N_("解除锁定"),
+    "user.deactivated": N_("停用账户"),
     "token.created": N_("创建 API 令牌"),
     "client.created": N_("新增客户"),
     "client.updated": N_("修改客户"),

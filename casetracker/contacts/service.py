@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases.models import Case, Clock, ClockStatus
+from casetracker.cases.rules import require_open
 from casetracker.cases.schemas import FOLLOW_UP_LABEL
 from casetracker.contacts.models import Contact
 from casetracker.contacts.schemas import ContactIn
@@ -21,6 +22,8 @@ FOLLOW_UP = "follow_up"
 def log_contact(
     *, session: Session, case: Case, data: ContactIn, actor: User, now: datetime
 ) -> Contact:
+    if data.follow_up_on is not None:  # a note of a later call is history; a follow-up is work
+        require_open(case, _("安排跟进"))
     contacted_at = data.contacted_at or now
     if contacted_at.tzinfo is None:
         contacted_at = contacted_at.replace(tzinfo=CHINA_TZ)

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases.models import Case
+from casetracker.cases.rules import require_open
 from casetracker.core.errors import Invalid, NotFound
-from casetracker.core.i18n import _
+from casetracker.core.i18n import _, translate
+from casetracker.materials.images import UnreadableImage, check_image
 from casetracker.materials.models import Attachment, MaterialItem
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -94,6 +96,7 @@ def attach(
     now: datetime,
 ) -> Attachment:
     """Store an upload against a checklist item, or refuse it (nothing is stored)."""
+    require_open(case, _("上传材料"))
     codes = {
         i.code: i for i in items_for(session=session, case_type=case.type, region_id=case.region_id)
     }
@@ -116,6 +119,13 @@ def attach(
             field_errors={"file": _("文件：类型不允许")},
         )
     content_type, extension = kind
+    if content_type.startswith("image/"):
+        try:
+            check_image(content)
+        except UnreadableImage as exc:
+            raise Invalid(
+                translate(exc.reason), field_errors={"file": translate(exc.reason)}
+            ) from None
     name = "".join(ch for ch in filename if ch.isprintable() and ch not in "/\\\x00")[-150:]
     if not name.lower().endswith(extension):
         name = (name or codes[item_code].name) + extension

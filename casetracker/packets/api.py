@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -92,10 +92,19 @@ def list_packets(case_id: RowId, session: DbSession, user: ApiCaller) -> list[Pa
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def download(case_id: RowId, packet_id: RowId, session: DbSession, user: ApiCaller) -> Response:
+def download(
+    request: Request, case_id: RowId, packet_id: RowId, session: DbSession, user: ApiCaller
+) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
     case_service.require_may_act(case, user)
-    packet = packet_service.require_packet(session=session, case_id=case_id, packet_id=packet_id)
+    packet = packet_service.open_packet(
+        session=session,
+        case=case,
+        packet_id=packet_id,
+        actor=user,
+        ip=request.client.host if request.client else None,
+        via="api_packet_pdf",
+    )
     return pdf_response(packet)
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import pylopdf_fonts_zh_cn
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
 from weasyprint import HTML
@@ -24,6 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from casetracker.core.paths import FORMS
+from casetracker.materials.images import UnreadableImage, check_image
 from casetracker.materials.models import Attachment
 
 A4 = (595.28, 841.89)  # points
@@ -62,12 +62,9 @@ def plan(attachment: Attachment, item_name: str) -> AttachmentPlan:
             )
         return AttachmentPlan(attachment, item_name, "pdf", pages, reader=reader)
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        return AttachmentPlan(
-            attachment, item_name, "broken", 1, reason=f"图片无法解码（{type(exc).__name__}）"
-        )
+        check_image(content)
+    except UnreadableImage as exc:  # stored before the check existed, or damaged since
+        return AttachmentPlan(attachment, item_name, "broken", 1, reason=exc.reason)
     encoded = base64.b64encode(content).decode("ascii")
     return AttachmentPlan(
         attachment,

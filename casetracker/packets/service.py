@@ -106,6 +106,24 @@ def context(
     }, plans
 
 
+def _record_whole_id_view(
+    *, session: Session, case: Case, actor: User, ip: str | None, via: str, **where: Any
+) -> None:
+    """A packet shows the person's whole ID number (the bureau needs it): every look at one
+    is audited like any other whole-number view."""
+    if case.insured_id is None:
+        return
+    audit.record(
+        session=session,
+        actor=actor,
+        action="insured.id_number_viewed",
+        subject_type="insured",
+        subject_id=case.insured_id,
+        ip=ip,
+        after={"via": via, "case_id": case.id, **where},
+    )
+
+
 def preview_html(
     *,
     session: Session,
@@ -114,12 +132,17 @@ def preview_html(
     actor: User,
     settings: Settings,
     now: datetime,
+    ip: str | None = None,
 ) -> str:
     spec = require_type(case=case, packet_type=packet_type)
     values, plans = context(
         session=session, case=case, spec=spec, actor=actor, settings=settings, now=now
     )
-    return render.html(spec.forms, values, plans, preview=True)
+    html = render.html(spec.forms, values, plans, preview=True)
+    _record_whole_id_view(
+        session=session, case=case, actor=actor, ip=ip, via="packet_preview", type=spec.name
+    )
+    return html
 
 
 def _fingerprint(
@@ -219,6 +242,17 @@ def require_packet(*, session: Session, case_id: int, packet_id: int) -> Packet:
     packet = session.get(Packet, packet_id)
     if packet is None or packet.case_id != case_id:
         raise NotFound(_("申报材料不存在（编号 {id}）").format(id=packet_id))
+    return packet
+
+
+def open_packet(
+    *, session: Session, case: Case, packet_id: int, actor: User, ip: str | None, via: str
+) -> Packet:
+    """A stored packet to download; the download is audited (it carries the whole ID)."""
+    packet = require_packet(session=session, case_id=case.id, packet_id=packet_id)
+    _record_whole_id_view(
+        session=session, case=case, actor=actor, ip=ip, via=via, packet_id=packet.id
+    )
     return packet
 
 

@@ -17,6 +17,7 @@ from casetracker.web.deps import (
     DbSession,
     FormFields,
     RowId,
+    client_ip,
     require_role,
 )
 
@@ -32,6 +33,7 @@ PREVIEW_POLICY = (
 
 @router.get("/cases/{case_id}/packets/{packet_type}/preview")
 def preview(
+    request: Request,
     session: DbSession,
     user: CurrentUser,
     settings: AppSettings,
@@ -49,6 +51,7 @@ def preview(
             actor=user,
             settings=settings,
             now=clock.now(),
+            ip=client_ip(request),
         ),
     )
 
@@ -79,9 +82,18 @@ def generate(
 
 
 @router.get("/cases/{case_id}/packets/{packet_id}.pdf")
-def download(session: DbSession, user: CurrentUser, case_id: RowId, packet_id: RowId) -> Response:
+def download(
+    request: Request, session: DbSession, user: CurrentUser, case_id: RowId, packet_id: RowId
+) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
     case_service.require_may_act(case, user)
     return pdf_response(
-        packet_service.require_packet(session=session, case_id=case_id, packet_id=packet_id)
+        packet_service.open_packet(
+            session=session,
+            case=case,
+            packet_id=packet_id,
+            actor=user,
+            ip=client_ip(request),
+            via="packet_pdf",
+        )
     )
