@@ -55,7 +55,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A request queues up to 30 s for the write lock: a burst of logins holds it while each
+    # password hash is checked (about 0.2 s apiece), and forty at once must all get through.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

@@ -179,5 +179,10 @@ def reassign(
         refusal = _("{name} 已是本案负责人").format(name=owner.display_name)
     if refusal or owner is None:
         return section_refused(request, session, case, user, "owner", Invalid(refusal or ""))
-    case_service.reassign(session=session, case=case, owner=owner, actor=user, now=clock.now())
+    try:
+        case_service.reassign(
+            session=session, case=case, owner=owner, actor=user, now=clock.now()
+        )
+    except Invalid as exc:  # a closed or withdrawn case keeps its owner
+        return section_refused(request, session, case, user, "owner", exc)
     return _back(case.id, "top")
