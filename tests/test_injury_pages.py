@@ -37,6 +37,17 @@ def test_a_specialist_records_an_accident_and_lands_on_the_case(
     assert "2026-11-21 22:30" in page
 
 
+def test_the_same_call_entered_twice_opens_the_first_case_and_says_so(
+    as_anna: TestClient, world: World, session: Session
+) -> None:
+    first = as_anna.post("/injury/new", data=_intake(as_anna, world))
+    again = as_anna.post("/injury/new", data=_intake(as_anna, world))
+    assert first.status_code == again.status_code == 303
+    assert again.headers["location"] == first.headers["location"] + "?existing=1"
+    page = as_anna.get(again.headers["location"]).text
+    assert "已登记过，未重复立案" in page
+
+
 def test_bad_intake_keeps_what_was_typed(
     as_anna: TestClient, world: World, session: Session
 ) -> None:

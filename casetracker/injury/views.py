@@ -71,13 +71,13 @@ def intake(request: Request, session: DbSession, user: CurrentUser, form: FormFi
     }
     try:
         data = validate_form(AccidentIn, payload)
-        case, _created = injury_service.record_accident(
+        case, created = injury_service.record_accident(
             session=session, data=data, actor=user, now=clock.now()
         )
     except Invalid as exc:
         errors = {k.replace("employee.", "employee_"): v for k, v in exc.field_errors.items()}
         return _intake(request, session, dict(form), errors, exc.message)
-    return RedirectResponse(f"/cases/{case.id}", 303)
+    return RedirectResponse(f"/cases/{case.id}" + ("" if created else "?existing=1"), 303)
 
 
 def _back(case_id: int, anchor: str) -> Response:
