@@ -1,6 +1,7 @@
 """The `casetracker` command, on a database of its own (it commits for real)."""
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -159,6 +160,44 @@ def test_user_unlock_clears_a_lock_out(cli_env: dict[str, str]) -> None:
     result = runner.invoke(cli, ["user", "unlock", "zhangli"])
     assert result.exit_code == 0, result.output
     assert "已解除" in result.output
+
+
+def test_deactivation_and_a_new_password_sign_the_user_out_of_running_browsers(
+    cli_env: dict[str, str],
+) -> None:
+    upgraded = runner.invoke(cli, ["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    added = runner.invoke(
+        cli, ["user", "add", "anna", "--role", "specialist"], input="pw-123456\npw-123456\n"
+    )
+    assert added.exit_code == 0, added.output
+    settings = Settings(
+        database_url=cli_env["CASETRACKER_DATABASE_URL"],
+        data_dir=Path(cli_env["CASETRACKER_DATA_DIR"]),
+    )
+
+    def signed_in(password: str) -> TestClient:
+        browser = TestClient(create_app(settings), follow_redirects=False)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").text)
+        assert token
+        answer = browser.post(
+            "/login",
+            data={"username": "anna", "password": password, "csrf_token": token.group(1)},
+        )
+        assert answer.status_code == 303, answer.text
+        return browser
+
+    browser = signed_in("pw-123456")
+    assert browser.get("/cases").status_code == 200
+    changed = runner.invoke(cli, ["user", "password", "anna"], input="pw-654321\npw-654321\n")
+    assert changed.exit_code == 0, changed.output
+    assert browser.get("/cases").status_code == 303
+    browser = signed_in("pw-654321")
+    stopped = runner.invoke(cli, ["user", "deactivate", "anna"])
+    assert stopped.exit_code == 0, stopped.output
+    assert "已停用" in stopped.output
+    assert browser.get("/cases").status_code == 303
+    get_settings.cache_clear()
 
 
 def test_packet_writes_the_pdf_and_keeps_a_version(cli_env: dict[str, str], tmp_path: Path) -> None:
