@@ -17,6 +17,7 @@ from casetracker.cases.models import Case
 from casetracker.core.settings import Settings
 from casetracker.injury.models import InjuryDetails
 from casetracker.materials import service as materials_service
+from casetracker.materials.models import Attachment
 from casetracker.packets import render
 from casetracker.packets import service as packet_service
 from tests.conftest import LI_ID, NOW, World, bearer, complete_materials, fire, open_injury
@@ -172,14 +173,19 @@ def test_a_broken_attachment_is_named_and_the_packet_still_renders(
         actor=anna,
         now=NOW,
     )
-    materials_service.attach(
-        session=session,
-        case=case,
-        item_code="id_card",
-        filename="身份证.png",
-        content=b"\x89PNG\r\n\x1a\n" + b"junk" * 40,
-        actor=anna,
-        now=NOW,
+    junk = b"\x89PNG\r\n\x1a\n" + b"junk" * 40  # refused at upload today: stored before that
+    session.add(
+        Attachment(
+            case_id=case.id,
+            item_code="id_card",
+            filename="身份证.png",
+            content_type="image/png",
+            size=len(junk),
+            sha256="0" * 64,
+            content=junk,
+            uploaded_at=NOW,
+            uploaded_by_id=anna.id,
+        )
     )
     session.commit()
     packet = generate(session, case, anna, "recognition_application")

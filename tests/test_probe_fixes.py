@@ -95,6 +95,30 @@ def test_packet_previews_and_downloads_are_audited_as_whole_id_views(
     assert all(v["case_id"] == case.id for v in views)
 
 
+def test_downloading_an_upload_is_audited_and_kept_from_other_specialists(
+    client: TestClient, session: Session, world: World, anna: User
+) -> None:
+    from casetracker.auth.models import Role
+    from tests.conftest import make_user
+
+    case = open_injury(session, world, anna, "2026-11-20T22:30")
+    uploaded = client.post(
+        f"/api/v1/cases/{case.id}/attachments",
+        headers=bearer(session, anna),
+        data={"item": "id_card"},
+        files={"file": ("身份证.pdf", tiny_pdf(), "application/pdf")},
+    )
+    assert uploaded.status_code == 201
+    url = f"/cases/{case.id}/attachments/{uploaded.json()['id']}"
+    log_in(client, make_user(session, "bob", Role.SPECIALIST, "鲍勃"))
+    assert client.get(url).status_code == 403
+    assert f'href="{url}"' not in client.get(f"/cases/{case.id}").text
+    client.cookies.clear()
+    log_in(client, anna)
+    assert client.get(url).status_code == 200
+    assert [v["via"] for v in _viewed(session)] == ["attachment"]
+
+
 # --- images ---------------------------------------------------------------------------------
 
 

@@ -7,11 +7,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
-from casetracker.auth.models import User
+from casetracker.auth.models import Role, User
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
 from casetracker.core.clock import CHINA_TZ
-from casetracker.core.errors import Invalid
+from casetracker.core.errors import Forbidden, Invalid
 from casetracker.core.i18n import _
 from casetracker.injury.models import InjuryDetails
 from casetracker.injury.schemas import AccidentIn
@@ -127,6 +127,8 @@ def record_accident(
     accident at this very time is already on record (the same call entered twice), return
     that case with False. Whoever records it owns it (any specialist may take the call for
     any client) until a supervisor reassigns it."""
+    if actor.role == Role.ADMIN:  # the recorder owns the case, and admins do not work cases
+        raise Forbidden(_("管理员不处理案件：请由专员或主管登记事故"))
     accident_at = (
         data.accident_at if data.accident_at.tzinfo else data.accident_at.replace(tzinfo=CHINA_TZ)
     )

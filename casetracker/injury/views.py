@@ -22,7 +22,14 @@ from casetracker.injury import service as injury_service
 from casetracker.injury.schemas import AccidentIn
 from casetracker.materials import service as materials_service
 from casetracker.people import service as people_service
-from casetracker.web.deps import CurrentUser, DbSession, FormFields, RowId, require_role
+from casetracker.web.deps import (
+    CurrentUser,
+    DbSession,
+    FormFields,
+    RowId,
+    client_ip,
+    require_role,
+)
 from casetracker.web.forms import validate_form
 from casetracker.web.responses import file_response
 from casetracker.web.templating import render
@@ -137,10 +144,13 @@ def _upload(
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
 def download(
-    session: DbSession, user: CurrentUser, case_id: RowId, attachment_id: RowId
+    request: Request, session: DbSession, user: CurrentUser, case_id: RowId, attachment_id: RowId
 ) -> Response:
-    row = materials_service.require_attachment(
-        session=session, case_id=case_id, attachment_id=attachment_id
+    """The owner and supervisors, like packets: uploads carry whole ID numbers."""
+    case = case_service.require_case(session=session, case_id=case_id)
+    case_service.require_may_act(case, user)
+    row = materials_service.open_attachment(
+        session=session, case=case, attachment_id=attachment_id, actor=user, ip=client_ip(request)
     )
     return file_response(
         row.content,
@@ -180,9 +190,7 @@ def reassign(
     if refusal or owner is None:
         return section_refused(request, session, case, user, "owner", Invalid(refusal or ""))
     try:
-        case_service.reassign(
-            session=session, case=case, owner=owner, actor=user, now=clock.now()
-        )
+        case_service.reassign(session=session, case=case, owner=owner, actor=user, now=clock.now())
     except Invalid as exc:  # a closed or withdrawn case keeps its owner
         return section_refused(request, session, case, user, "owner", exc)
     return _back(case.id, "top")

@@ -78,6 +78,25 @@ def require_attachment(*, session: Session, case_id: int, attachment_id: int) ->
     return row
 
 
+def open_attachment(
+    *, session: Session, case: Case, attachment_id: int, actor: User, ip: str | None
+) -> Attachment:
+    """An uploaded document to download. Scans of ID cards, contracts and diagnoses carry
+    the whole ID number, so each download is audited as a whole-number view."""
+    row = require_attachment(session=session, case_id=case.id, attachment_id=attachment_id)
+    if case.insured_id is not None:
+        audit.record(
+            session=session,
+            actor=actor,
+            action="insured.id_number_viewed",
+            subject_type="insured",
+            subject_id=case.insured_id,
+            ip=ip,
+            after={"via": "attachment", "case_id": case.id, "attachment_id": row.id},
+        )
+    return row
+
+
 def sniff(content: bytes) -> tuple[str, str] | None:
     for signature, content_type, extension in SIGNATURES:
         if content.startswith(signature):

@@ -1,0 +1,499 @@
+"""The role matrix: every route the app serves × every role → the HTTP status it must answer.
+
+`MATRIX` is the one table: (method, path template) → the five expected statuses, one column
+per role. `test_the_matrix_names_every_route` compares its keys with the routes the app
+actually serves (`tests.routes.app_routes`), so a new route without an entry fails, and so
+does an entry for a route that is gone. `test_cell` runs every (route, role) cell in its own
+rolled-back transaction, on fresh rows: a successful POST in one cell cannot change what the
+next cell sees.
+
+Roles: `anonymous` (no session, no token), `owner` (the specialist who owns the case in the
+path), `other` (a second specialist who does not), `supervisor`, `admin`. Pages sign in
+through `/login` and post the real CSRF token of their own session, so a 403 here is an
+authorisation decision, never a CSRF refusal (checked). `/api/v1` routes send
+`Authorization: Bearer`; anonymous sends none.
+
+The rules (README, "Decisions"): any signed-in user reads pages and cases; case work
+(transitions, uploads, contacts, packets) is for the case owner and supervisors, other
+specialists and admins get 403; `/admin/...` is for admins; reassignment for supervisors.
+Pages send anonymous callers to `/login` (303), the API answers them 401.
+
+Where the app answers otherwise than those rules (or with a 500), the table keeps the status
+the rules call for and the cell is listed in `CONTRARY` with what the app answers now. Such a
+cell is a strict xfail that expects exactly that answer (`StillContrary`): once the app is
+fixed the cell passes, which fails the run until the `CONTRARY` entry is deleted; any third
+answer fails at once.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from casetracker.auth import service as auth_service
+from casetracker.auth.models import Role, User
+from casetracker.cases.models import Case
+from casetracker.core.identifiers import ric_check_char, uscc_check_char
+from casetracker.core.settings import Settings
+from casetracker.injury.models import InjuryDetails
+from casetracker.main import create_app
+from casetracker.materials import service as materials_service
+from casetracker.materials.models import MaterialItem
+from casetracker.packets import service as packet_service
+from tests.conftest import (
+    LI_ID,
+    NOW,
+    PASSWORD,
+    VALID_CREDIT_CODE,
+    World,
+    bearer,
+    csrf_from,
+    log_in,
+    make_user,
+    open_injury,
+    page_csrf,
+    tiny_pdf,
+)
+from tests.routes import app_routes
+
+RoleName = Literal["anonymous", "owner", "other", "supervisor", "admin"]
+ROLES: tuple[RoleName, ...] = ("anonymous", "owner", "other", "supervisor", "admin")
+Key = tuple[str, str]  # (method, path template) as the router names it
+
+
+class Expect(NamedTuple):
+    """The status each role must get; the columns of the matrix."""
+
+    anonymous: int
+    owner: int
+    other: int
+    supervisor: int
+    admin: int
+
+
+# fmt: off
+MATRIX: dict[Key, Expect] = {
+    #                                                         anon owner other  sup admin
+    # Public: API docs, fonts and packet styles, the health probe.
+    ("GET",  "/api/openapi.json"):                      Expect(200, 200, 200, 200, 200),
+    ("GET",  "/api/docs"):                              Expect(200, 200, 200, 200, 200),
+    ("GET",  "/docs/oauth2-redirect"):                  Expect(200, 200, 200, 200, 200),
+    ("GET",  "/fonts/noto-sans-sc.otf"):                Expect(200, 200, 200, 200, 200),
+    ("GET",  "/fonts/noto-serif-sc.otf"):               Expect(200, 200, 200, 200, 200),
+    ("GET",  "/fonts/packet-fonts.css"):                Expect(200, 200, 200, 200, 200),
+    ("GET",  "/packet-assets/{name}"):                  Expect(200, 200, 200, 200, 200),
+    ("GET",  "/healthz"):                               Expect(200, 200, 200, 200, 200),
+    # Signing in and out, the language switch.
+    ("GET",  "/login"):                                 Expect(200, 303, 303, 303, 303),
+    ("POST", "/login"):                                 Expect(303, 303, 303, 303, 303),
+    ("POST", "/logout"):                                Expect(303, 303, 303, 303, 303),
+    ("GET",  "/lang/{code}"):                           Expect(303, 303, 303, 303, 303),
+    # Pages any signed-in user reads (and the people records any of them keeps).
+    ("GET",  "/"):                                      Expect(303, 200, 200, 200, 200),
+    ("GET",  "/clients"):                               Expect(303, 200, 200, 200, 200),
+    ("GET",  "/clients/new"):                           Expect(303, 200, 200, 200, 200),
+    ("POST", "/clients/new"):                           Expect(303, 303, 303, 303, 303),
+    ("GET",  "/clients/{client_id}"):                   Expect(303, 200, 200, 200, 200),
+    ("GET",  "/clients/{client_id}/edit"):              Expect(303, 200, 200, 200, 200),
+    ("POST", "/clients/{client_id}/edit"):              Expect(303, 303, 303, 303, 303),
+    ("GET",  "/insured"):                               Expect(303, 200, 200, 200, 200),
+    ("GET",  "/insured/new"):                           Expect(303, 200, 200, 200, 200),
+    ("POST", "/insured/new"):                           Expect(303, 303, 303, 303, 303),
+    ("GET",  "/insured/{person_id}"):                   Expect(303, 200, 200, 200, 200),
+    ("GET",  "/insured/{person_id}/edit"):              Expect(303, 200, 200, 200, 200),
+    ("POST", "/insured/{person_id}/edit"):              Expect(303, 303, 303, 303, 303),
+    ("GET",  "/workflows"):                             Expect(303, 200, 200, 200, 200),
+    ("GET",  "/workflows/{case_type}"):                 Expect(303, 200, 200, 200, 200),
+    ("GET",  "/cases"):                                 Expect(303, 200, 200, 200, 200),
+    ("GET",  "/cases/{case_id}"):                       Expect(303, 200, 200, 200, 200),
+    ("GET",  "/cases/{case_id}/attachments/{attachment_id}"):
+                                                        Expect(303, 200, 403, 200, 403),
+    ("GET",  "/injury/new"):                            Expect(303, 200, 200, 200, 200),
+    # Recording an accident opens a case the recorder owns: case work, not for admins.
+    ("POST", "/injury/new"):                            Expect(303, 303, 303, 303, 403),
+    # Case work on the page: the owner and supervisors.
+    ("POST", "/cases/{case_id}/transitions/{name}"):    Expect(303, 303, 403, 303, 403),
+    ("POST", "/cases/{case_id}/attachments"):           Expect(303, 303, 403, 303, 403),
+    ("POST", "/cases/{case_id}/contacts"):              Expect(303, 303, 403, 303, 403),
+    ("GET",  "/cases/{case_id}/packets/{packet_type}/preview"):
+                                                        Expect(303, 200, 403, 200, 403),
+    ("POST", "/cases/{case_id}/packets"):               Expect(303, 303, 403, 303, 403),
+    ("GET",  "/cases/{case_id}/packets/{packet_id}.pdf"):
+                                                        Expect(303, 200, 403, 200, 403),
+    # Reassignment: supervisors only.
+    ("POST", "/cases/{case_id}/owner"):                 Expect(303, 403, 403, 303, 403),
+    # Admin pages.
+    ("GET",  "/admin/audit"):                           Expect(303, 403, 403, 403, 200),
+    ("GET",  "/admin/calendar"):                        Expect(303, 403, 403, 403, 200),
+    ("POST", "/admin/calendar"):                        Expect(303, 403, 403, 403, 303),
+    ("GET",  "/admin/materials"):                       Expect(303, 403, 403, 403, 200),
+    ("POST", "/admin/materials"):                       Expect(303, 403, 403, 403, 303),
+    ("POST", "/admin/materials/{item_id}"):             Expect(303, 403, 403, 403, 303),
+    # The API: reading for any token holder.
+    ("GET",  "/api/v1/clients"):                        Expect(401, 200, 200, 200, 200),
+    ("GET",  "/api/v1/insured"):                        Expect(401, 200, 200, 200, 200),
+    ("GET",  "/api/v1/insured/{insured_id}"):           Expect(401, 200, 200, 200, 200),
+    ("GET",  "/api/v1/cases"):                          Expect(401, 200, 200, 200, 200),
+    ("GET",  "/api/v1/cases/{case_id}"):                Expect(401, 200, 200, 200, 200),
+    ("GET",  "/api/v1/cases/{case_id}/packets"):        Expect(401, 200, 200, 200, 200),
+    # The API: case work.
+    ("POST", "/api/v1/injury-cases"):                   Expect(401, 201, 201, 201, 403),
+    ("POST", "/api/v1/cases/{case_id}/transitions"):    Expect(401, 200, 403, 200, 403),
+    ("POST", "/api/v1/cases/{case_id}/contacts"):       Expect(401, 201, 403, 201, 403),
+    ("POST", "/api/v1/cases/{case_id}/attachments"):    Expect(401, 201, 403, 201, 403),
+    ("POST", "/api/v1/cases/{case_id}/packets"):        Expect(401, 201, 403, 201, 403),
+    ("GET",  "/api/v1/cases/{case_id}/packets/{packet_id}/pdf"):
+                                                        Expect(401, 200, 403, 200, 403),
+}
+# fmt: on
+
+# Cells where the app contradicts the README's rules: (method, path, role) → what the app
+# answers now. MATRIX keeps the status the rules call for; these cells are strict xfails.
+CONTRARY: dict[tuple[str, str, RoleName], int] = {}
+
+# Routes that serve callers who have not signed in: their redirects need not go to /login.
+NO_SIGN_IN: frozenset[Key] = frozenset(
+    {
+        ("GET", "/api/openapi.json"),
+        ("GET", "/api/docs"),
+        ("GET", "/docs/oauth2-redirect"),
+        ("GET", "/fonts/noto-sans-sc.otf"),
+        ("GET", "/fonts/noto-serif-sc.otf"),
+        ("GET", "/fonts/packet-fonts.css"),
+        ("GET", "/packet-assets/{name}"),
+        ("GET", "/healthz"),
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("POST", "/logout"),
+        ("GET", "/lang/{code}"),
+    }
+)
+
+
+# --- the rows each cell works on ------------------------------------------------------------
+
+
+@dataclass
+class Scene:
+    """Fresh rows for one cell: the world's client and people, four users, the owner's case
+    with an attachment, a checklist item, and (when the route needs one) a packet."""
+
+    world: World
+    users: dict[RoleName, User]
+    case: Case
+    attachment_id: int
+    item_id: int
+    packet_id: int = 0
+
+    def path_params(self) -> dict[str, object]:
+        return {
+            "name": "file_report",
+            "code": "en",
+            "client_id": self.world.client.id,
+            "person_id": self.world.li.id,
+            "insured_id": self.world.li.id,
+            "case_type": "injury",
+            "case_id": self.case.id,
+            "attachment_id": self.attachment_id,
+            "packet_type": "accident_report",
+            "packet_id": self.packet_id,
+            "item_id": self.item_id,
+        }
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a cell sends beyond the path: path parameters that differ from the scene's
+    defaults, a form (pages; the CSRF token is added), a JSON body, or a one-page PDF as the
+    multipart `file` field."""
+
+    path: dict[str, object] = field(default_factory=dict)
+    form: dict[str, str] | None = None
+    json: dict[str, Any] | None = None
+    upload: bool = False
+
+
+NEW_CREDIT_CODE = "91310115MA1K4BXX5" + uscc_check_char("91310115MA1K4BXX5")
+NEW_ID = "31010119850612123" + ric_check_char("31010119850612123")
+CONTACT = {"party": "client", "channel": "phone", "note": "与客户确认事故经过"}
+ACCIDENT = {"accident_at": "2026-11-23T10:00", "place": "成品仓库", "description": "搬运时扭伤"}
+
+
+def _client_form(s: Scene, name: str, credit_code: str) -> dict[str, str]:
+    return {
+        "name": name,
+        "credit_code": credit_code,
+        "contact_name": "陈经理",
+        "sales_rep_id": str(s.world.rep.id),
+        "default_region_id": str(s.world.local.id),
+    }
+
+
+def _insured_form(s: Scene, name: str, id_number: str, hire_on: str) -> dict[str, str]:
+    return {
+        "name": name,
+        "id_number": id_number,
+        "client_id": str(s.world.client.id),
+        "region_id": str(s.world.local.id),
+        "hire_on": hire_on,
+        "contribution_base": "8500.00",
+    }
+
+
+def _login(s: Scene, role: RoleName) -> Call:
+    user = s.users["owner" if role == "anonymous" else role]
+    return Call(form={"username": user.username, "password": PASSWORD})
+
+
+# A body valid enough that an allowed caller succeeds; routes not named send nothing.
+CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
+    ("GET", "/packet-assets/{name}"): lambda s, r: Call(path={"name": "packet.css"}),
+    ("POST", "/login"): _login,
+    ("POST", "/logout"): lambda s, r: Call(form={}),
+    ("POST", "/clients/new"): lambda s, r: Call(
+        form=_client_form(s, "上海新桥物流有限公司", NEW_CREDIT_CODE)
+    ),
+    ("POST", "/clients/{client_id}/edit"): lambda s, r: Call(
+        form=_client_form(s, s.world.client.name, VALID_CREDIT_CODE)
+    ),
+    ("POST", "/insured/new"): lambda s, r: Call(
+        form=_insured_form(s, "赵敏", NEW_ID, "2025-01-02")
+    ),
+    ("POST", "/insured/{person_id}/edit"): lambda s, r: Call(
+        form=_insured_form(s, s.world.li.name, "", "2024-03-01")
+    ),
+    ("POST", "/injury/new"): lambda s, r: Call(
+        form={
+            "client_id": str(s.world.client.id),
+            "employee_name": s.world.li.name,
+            "employee_id_number": LI_ID,
+            **ACCIDENT,
+        }
+    ),
+    ("POST", "/cases/{case_id}/transitions/{name}"): lambda s, r: Call(
+        form={"version": str(s.case.version), "filed_at": "2026-11-21T09:00"}
+    ),
+    ("POST", "/cases/{case_id}/attachments"): lambda s, r: Call(
+        form={"item": "labour_contract"}, upload=True
+    ),
+    ("POST", "/cases/{case_id}/contacts"): lambda s, r: Call(form=CONTACT),
+    ("POST", "/cases/{case_id}/packets"): lambda s, r: Call(form={"type": "accident_report"}),
+    ("POST", "/cases/{case_id}/owner"): lambda s, r: Call(
+        form={"owner": s.users["other"].username}
+    ),
+    ("POST", "/admin/calendar"): lambda s, r: Call(
+        form={"year": "2099", "holidays": "2099-01-01 元旦", "workdays": "", "source": "测试"}
+    ),
+    ("POST", "/admin/materials"): lambda s, r: Call(
+        form={
+            "case_type": "injury",
+            "code": "medical_bills",
+            "name": "医疗费票据",
+            "position": "90",
+        }
+    ),
+    ("POST", "/admin/materials/{item_id}"): lambda s, r: Call(
+        form={"required": "true", "active": "true"}
+    ),
+    ("POST", "/api/v1/injury-cases"): lambda s, r: Call(
+        json={
+            "client_id": s.world.client.id,
+            "employee": {"name": s.world.li.name, "id_number": LI_ID},
+            **ACCIDENT,
+            "accident_at": "2026-11-23T10:00:00+08:00",
+        }
+    ),
+    ("POST", "/api/v1/cases/{case_id}/transitions"): lambda s, r: Call(
+        json={
+            "transition": "file_report",
+            "version": s.case.version,
+            "filed_at": "2026-11-21T09:00:00+08:00",
+        }
+    ),
+    ("POST", "/api/v1/cases/{case_id}/contacts"): lambda s, r: Call(json=CONTACT),
+    ("POST", "/api/v1/cases/{case_id}/attachments"): lambda s, r: Call(
+        form={"item": "labour_contract"}, upload=True
+    ),
+    ("POST", "/api/v1/cases/{case_id}/packets"): lambda s, r: Call(
+        json={"type": "accident_report"}
+    ),
+}
+
+
+def _nothing(_scene: Scene, _role: RoleName) -> Call:
+    return Call()
+
+
+@pytest.fixture(scope="module")
+def one_app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> FastAPI:
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("matrix"), database_url=database_url, secret_key="k" * 40
+    )
+    return create_app(settings, session_factory=sessionmaker(), verify_schema=False)
+
+
+@pytest.fixture
+def app(one_app: FastAPI, session_factory: sessionmaker[Session]) -> FastAPI:
+    """One app for the ~300 cells (building and warming one per cell would double the
+    file's time), pointed at each cell's own rolled-back connection."""
+    one_app.state.sessionmaker = session_factory
+    return one_app
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at test strength: ~300 cells each hash four passwords and verify one; the
+    matrix is about who may do what, not about the hash."""
+    monkeypatch.setattr(
+        auth_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )
+
+
+def make_scene(session: Session, world: World, settings: Settings, *, packet: bool) -> Scene:
+    users: dict[RoleName, User] = {
+        "owner": make_user(session, "anna", Role.SPECIALIST, "安娜"),
+        "other": make_user(session, "bob", Role.SPECIALIST, "鲍勃"),
+        "supervisor": make_user(session, "sam", Role.SUPERVISOR, "山姆"),
+        "admin": make_user(session, "ada", Role.ADMIN, "艾达"),
+    }
+    case = open_injury(session, world, users["owner"], "2026-11-20T22:30")
+    session.add(
+        InjuryDetails(
+            case_id=case.id,
+            accident_at=case.opened_at,
+            place="二号车间冲压线",
+            description="操作冲床时右手被模具夹伤",
+            injured_part="右手食指",
+            hospital="上海市第六人民医院",
+            reporter_name="陈经理",
+            reporter_contact="13816620001",
+        )
+    )
+    attachment = materials_service.attach(
+        session=session,
+        case=case,
+        item_code="id_card",
+        filename="身份证.pdf",
+        content=tiny_pdf(),
+        actor=users["owner"],
+        now=NOW,
+    )
+    item_id = session.scalar(
+        select(MaterialItem.id).where(MaterialItem.case_type == "injury").order_by(MaterialItem.id)
+    )
+    assert item_id is not None, "the migration seeds the injury checklist"
+    scene = Scene(world, users, case, attachment.id, item_id)
+    if packet:
+        made, _created = packet_service.generate(
+            session=session,
+            case=case,
+            packet_type="accident_report",
+            actor=users["owner"],
+            settings=settings,
+            now=NOW,
+        )
+        scene.packet_id = made.id
+    session.commit()
+    return scene
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_the_matrix_names_every_route(app: FastAPI) -> None:
+    served = app_routes(app)
+    assert len(served) == len(set(served)), "a (method, path) is served twice"
+    missing = sorted(set(served) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(served))
+    assert (missing, stale) == ([], []), (
+        f"routes with no row in MATRIX (add their five statuses): {missing}; "
+        f"MATRIX rows for routes the app does not serve: {stale}"
+    )
+    assert set(CALLS) <= set(MATRIX), sorted(set(CALLS) - set(MATRIX))
+    assert set(NO_SIGN_IN) <= set(MATRIX), sorted(NO_SIGN_IN - set(MATRIX))
+    assert {(m, p) for m, p, _r in CONTRARY} <= set(MATRIX)
+
+
+class StillContrary(Exception):
+    """A `CONTRARY` cell where the app still answers what it is known to answer."""
+
+
+def _cells() -> Iterator[Any]:
+    for (method, path), expect in MATRIX.items():
+        for role in ROLES:
+            marks = []
+            actual = CONTRARY.get((method, path, role))
+            if actual is not None:
+                reason = (
+                    f"the app answers {actual}; the README's rules call for {getattr(expect, role)}"
+                )
+                marks.append(pytest.mark.xfail(strict=True, raises=StillContrary, reason=reason))
+            yield pytest.param(method, path, role, marks=marks, id=f"{method} {path} {role}")
+
+
+def _goes_to_login(response: Response) -> bool:
+    location: str = response.headers.get("location", "")
+    return urlsplit(location).path == "/login"
+
+
+@pytest.mark.parametrize(("method", "path", "role"), list(_cells()))
+def test_cell(
+    method: str,
+    path: str,
+    role: RoleName,
+    client: TestClient,
+    session: Session,
+    world: World,
+    app: FastAPI,
+) -> None:
+    key = (method, path)
+    expected = getattr(MATRIX[key], role)
+    settings: Settings = app.state.settings
+    scene = make_scene(session, world, settings, packet="{packet_id}" in path)
+    call = CALLS.get(key, _nothing)(scene, role)
+    url = path.format(**{**scene.path_params(), **call.path})
+    headers: dict[str, str] = {}
+    data: dict[str, str] | None = None
+    if path.startswith("/api/v1/"):
+        if role != "anonymous":
+            headers = bearer(session, scene.users[role])
+        data = call.form
+    else:
+        if role != "anonymous":
+            log_in(client, scene.users[role])
+        if method == "POST":
+            token = (
+                page_csrf(client) if role != "anonymous" else csrf_from(client.get("/login").text)
+            )
+            data = {**(call.form or {}), "csrf_token": token}
+    files = {"file": ("劳动合同.pdf", tiny_pdf(), "application/pdf")} if call.upload else None
+
+    response = client.request(method, url, data=data, json=call.json, files=files, headers=headers)
+
+    body = response.content[:600].decode(errors="replace")
+    said = f"{method} {url} as {role}: {response.status_code}\n{body}"
+    if CONTRARY.get((method, path, role)) == response.status_code:
+        raise StillContrary(f"{said}\nthe README's rules call for {expected}")
+    assert response.status_code == expected, said
+    if response.status_code == 403:  # refused by the authorisation rules, not the CSRF check
+        assert "CSRF" not in response.text, said
+    if response.status_code == 303:
+        # A 303 is a success unless it sends the caller to sign in, which only anonymous
+        # callers of pages that need a signed-in user get (and everyone who signs out).
+        to_login = (role == "anonymous" and key not in NO_SIGN_IN) or key == ("POST", "/logout")
+        assert _goes_to_login(response) == to_login, f"{said}\n→ {response.headers['location']}"
