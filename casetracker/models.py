@@ -1,7 +1,7 @@
 """Imports every domain's models so that metadata (Alembic, tests) sees all tables."""
 
 from casetracker.audit.models import AuditEvent
-from casetracker.auth.models import ApiToken, User
+from casetracker.auth.models import ApiToken, User, UserSession
 from casetracker.calendar.models import CalendarDay, CalendarYear
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockTerm
 from casetracker.contacts.models import Contact
@@ -31,4 +31,5 @@ __all__ = [
     "Region",
     "SalesRep",
     "User",
+    "UserSession",
 ]
