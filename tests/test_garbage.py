@@ -47,6 +47,18 @@ FORM_BODIES: list[dict[str, str]] = [
         "credit_code": "91310000MA1FL4XX2C",
         "id_number": "11010519491231002X",
     },
+    {  # digits str.isdigit() accepts and int() refuses or misreads; dates that overflow UTC
+        "version": "²",
+        "year": "²",
+        "client_id": "١",
+        "filed_at": "0001-01-01T00:00:00+08:00",
+        "submitted_on": "9999-12-31",
+        "accident_at": "9999-12-31T23:59:59-01:00",
+        "contacted_at": "0001-01-01T00:00:00+08:00",
+        "follow_up_on": "0001-01-01",
+        "hire_on": "0001-01-01",
+        "holidays": "0001-01-01 元旦",
+    },
     {
         "contribution_base": "12345678901234567890.123",
         "name": "x",
@@ -66,6 +78,8 @@ QUERY_VALUES = [
     {"q": "%_\\\x00"},
     {"offset": "-1", "limit": "0"},
     {"next": "http://evil"},
+    {"owner": "²", "client": "١", "due_before": "0001-01-01", "page": "²"},
+    {"due_before": "9999-12-31T23:59:59-01:00", "year": "٢٠٢٧"},
 ]
 
 

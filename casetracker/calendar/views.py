@@ -12,6 +12,7 @@ from casetracker.calendar.days import _statutory, package_years
 from casetracker.core import clock
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import _
+from casetracker.core.validation import LATEST_YEAR, parse_int
 from casetracker.web.deps import CurrentUser, DbSession, FormFields, require_role
 from casetracker.web.templating import render
 
@@ -21,6 +22,7 @@ router = APIRouter(
     dependencies=[Depends(require_role(Role.ADMIN))],
 )
 MAX_SPAN_DAYS = 31
+FIRST_YEAR = 2000  # the first year an arrangement may be entered for
 
 
 def parse_days(text: str, year: int, label: str) -> list[tuple[date, str]]:
@@ -92,10 +94,9 @@ def enter_year(
     request: Request, session: DbSession, user: CurrentUser, form: FormFields
 ) -> Response:
     try:
-        year_text = form.get("year", "").strip()
-        if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+        year = parse_int(form.get("year"))
+        if year is None or not FIRST_YEAR <= year <= LATEST_YEAR:
             raise Invalid(_("年份应为 2000–2100 之间的整数"))
-        year = int(year_text)
         holidays = parse_days(form.get("holidays", ""), year, _("放假日期"))
         workdays = parse_days(form.get("workdays", ""), year, _("调休上班日期"))
         if not holidays:

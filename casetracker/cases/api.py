@@ -1,25 +1,45 @@
 """JSON API for cases: read one, fire a transition, list with filters."""
 
-from datetime import date, datetime, time
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from casetracker.auth.models import User
 from casetracker.cases import service as case_service
 from casetracker.cases.schemas import CaseListOut, CaseOut, case_out
 from casetracker.core import clock
-from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import Invalid
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_, _
 from casetracker.core.pagination import fetch_slice
-from casetracker.core.validation import PositiveId
+from casetracker.core.validation import MAX_DB_INT, PositiveId, parse_int, parse_moment, text
 from casetracker.web.deps import DbSession, RowId, require_api_role
+from casetracker.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["cases"])
+router = APIRouter(prefix="/api/v1", tags=["cases"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
 Text = Annotated[str | None, Query(max_length=40)]
+
+
+class TransitionIn(BaseModel):
+    """A transition to fire: its name, the case version it was chosen on, an optional note,
+    and beside them the transition's own fields (`allowed_transitions[].fields` of the case:
+    dates as YYYY-MM-DD, times as ISO 8601, lists as arrays of text)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {"transition": "submit_application", "version": 3, "submitted_on": "2026-11-23"}
+            ]
+        },
+    )
+
+    transition: text(40, min_length=1) = Field(title=N_("操作"))  # type: ignore[valid-type]
+    version: Annotated[int, Field(strict=True, ge=1, le=MAX_DB_INT)] = Field(title=N_("案件版本"))
+    note: text(2000) = Field("", title=N_("备注"))  # type: ignore[valid-type]
 
 
 @router.get("/cases/{case_id}", summary="案件（状态、可执行操作、时限）")
@@ -30,64 +50,47 @@ def get_case(case_id: RowId, session: DbSession, user: ApiCaller) -> CaseOut:
 
 @router.post("/cases/{case_id}/transitions", summary="执行操作（状态流转）")
 def fire_transition(
-    case_id: RowId,
-    session: DbSession,
-    user: ApiCaller,
-    body: Annotated[
-        dict[str, Any],
-        Body(
-            examples=[
-                {"transition": "submit_application", "version": 3, "submitted_on": "2026-11-23"}
-            ]
-        ),
-    ],
+    case_id: RowId, session: DbSession, user: ApiCaller, body: Annotated[TransitionIn, Body()]
 ) -> CaseOut:
     """`transition` and `version` are required; the transition's own fields sit beside them.
     409: the case changed since `version`; 422: refused, with the reason in `detail`."""
-    name, version = body.get("transition"), body.get("version")
-    errors = {}
-    if not isinstance(name, str) or not name:
-        errors["transition"] = _("transition：必填，应为操作名称")
-    if not isinstance(version, int) or isinstance(version, bool):
-        errors["version"] = _("version：必填，应为整数")
-    if errors:
-        raise Invalid("；".join(errors.values()), field_errors=errors)
-    note = body.get("note", "")
     now = clock.now()
     case = case_service.require_case(session=session, case_id=case_id)
     case_service.fire(
         session=session,
         case=case,
-        transition=str(name),
-        version=int(version),  # type: ignore[arg-type]
-        raw_fields=body,
+        transition=body.transition,
+        version=body.version,
+        raw_fields=body.model_extra or {},
         actor=user,
         now=now,
-        note=note if isinstance(note, str) else "",
+        note=body.note,
     )
     return case_out(case, user, now)
 
 
 def _owner_id(session: DbSession, owner: str | None) -> int | None:
+    """A user id (ASCII digits) or a login name; one that names nobody is refused."""
     if not owner:
         return None
-    if owner.isdigit():
-        return int(owner)
-    found = session.scalar(select(User.id).where(User.username == owner))
-    return found if found is not None else -1
+    number = parse_int(owner)
+    found = session.scalar(select(User.id).where(User.id == number)) if number else None
+    if found is None:
+        found = session.scalar(select(User.id).where(User.username == owner))
+    if found is None:
+        message = _("owner：没有编号或登录名为「{owner}」的用户").format(owner=owner)
+        raise Invalid(message, field_errors={"owner": message})
+    return found
 
 
 def _due_before(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            return datetime.combine(date.fromisoformat(value), time(0), tzinfo=CHINA_TZ)
-        except ValueError:
-            raise Invalid(_("due_before：应为日期或 ISO 8601 时间")) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
+        return parse_moment(value)
+    except ValueError as exc:
+        message = _("due_before：{reason}").format(reason=str(exc))
+        raise Invalid(message, field_errors={"due_before": message}) from None
 
 
 @router.get("/cases", summary="案件列表（按最近到期的时限排序）")
@@ -100,7 +103,10 @@ def list_cases(
     region: Annotated[PositiveId | None, Query()] = None,
     client: Annotated[PositiveId | None, Query()] = None,
     overdue: bool = False,
-    due_before: Annotated[str | None, Query(max_length=40)] = None,
+    due_before: Annotated[
+        str | None,
+        Query(max_length=40, description="日期（YYYY-MM-DD，当天 0 点）或 ISO 8601 时间"),
+    ] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CaseListOut:

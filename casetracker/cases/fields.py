@@ -6,6 +6,7 @@ from typing import Any
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import _
+from casetracker.core.validation import parse_day, parse_moment
 from casetracker.workflows.engine import FieldSpec, FieldType, TransitionSpec
 
 TRUE = {True, "true", "1", "on", "yes", "是"}
@@ -44,19 +45,11 @@ def _parse(spec: FieldSpec, value: Any, now: datetime) -> Any:
             raise ValueError(_("含有不允许的控制字符"))
         return text
     if spec.type is FieldType.DATE:
-        try:
-            day = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(_("日期格式应为 YYYY-MM-DD")) from None
+        day = parse_day(text)  # within the years every date must lie in
         if day > now.astimezone(CHINA_TZ).date():
             raise ValueError(_("不能晚于今天"))
         return day
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(_("时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00")) from None
-    if moment.tzinfo is None:  # a time typed at the desk is China time
-        moment = moment.replace(tzinfo=CHINA_TZ)
+    moment = parse_moment(text)  # bounded; a time typed at the desk is China time
     if moment > now:
         raise ValueError(_("不能晚于当前时间"))
     return moment

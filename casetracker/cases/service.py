@@ -15,7 +15,7 @@ from casetracker.auth.models import Role, User
 from casetracker.cases import clocks as clock_service
 from casetracker.cases import fields as field_rules
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockStatus
-from casetracker.cases.rules import require_open
+from casetracker.cases.rules import NO_REASSIGNMENT, require_open
 from casetracker.core.clock import CHINA_TZ, local
 from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
@@ -121,7 +121,7 @@ def may_fire(workflow: Workflow, case: Case, user: User) -> bool:
 def reassign(*, session: Session, case: Case, owner: User, actor: User, now: datetime) -> None:
     """A supervisor hands a case to another specialist; the version moves so open forms of
     the old owner become stale."""
-    require_open(case, _("改派"))
+    require_open(case, NO_REASSIGNMENT)
     before = {"owner_id": case.owner_id}
     case.owner_id, case.owner = owner.id, owner
     case.version += 1

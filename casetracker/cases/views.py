@@ -16,9 +16,10 @@ from casetracker.cases.schemas import case_out
 from casetracker.contacts import service as contact_service
 from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
 from casetracker.core import clock
-from casetracker.core.errors import DomainError, Forbidden
+from casetracker.core.errors import DomainError, Forbidden, Invalid
+from casetracker.core.i18n import _
 from casetracker.core.pagination import paginate
-from casetracker.core.validation import PositiveId, blank_to_none
+from casetracker.core.validation import PositiveId, blank_to_none, parse_int
 from casetracker.materials import service as materials_service
 from casetracker.people import service as people_service
 from casetracker.web.deps import CurrentUser, DbSession, FormFields, PageNumber, RowId, require_role
@@ -157,13 +158,16 @@ def case_fire(
     form: FormFields,
 ) -> Response:
     case = case_service.require_case(session=session, case_id=case_id)
-    version = form.get("version", "")
+    version = parse_int(form.get("version"))
     try:
+        if version is None:
+            message = _("案件版本：应为整数")
+            raise Invalid(message, field_errors={"version": message})
         case_service.fire(
             session=session,
             case=case,
             transition=name,
-            version=int(version) if version.isdigit() else -1,
+            version=version,
             raw_fields=form,
             actor=user,
             now=clock.now(),

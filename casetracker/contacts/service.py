@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases.models import Case, Clock, ClockStatus
-from casetracker.cases.rules import require_open
+from casetracker.cases.rules import NO_FOLLOW_UPS, require_open
 from casetracker.cases.schemas import FOLLOW_UP_LABEL
 from casetracker.contacts.models import Contact
 from casetracker.contacts.schemas import ContactIn
@@ -23,7 +23,7 @@ def log_contact(
     *, session: Session, case: Case, data: ContactIn, actor: User, now: datetime
 ) -> Contact:
     if data.follow_up_on is not None:  # a note of a later call is history; a follow-up is work
-        require_open(case, _("安排跟进"))
+        require_open(case, NO_FOLLOW_UPS)
     contacted_at = data.contacted_at or now
     if contacted_at.tzinfo is None:
         contacted_at = contacted_at.replace(tzinfo=CHINA_TZ)

@@ -14,7 +14,7 @@ from stdnum.exceptions import ValidationError
 from casetracker.core.i18n import N_
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-RIC_FORMAT = re.compile(r"^\d{17}[\dX]$")
+RIC_FORMAT = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d takes any script's digits
 # GB/T 2260 province-level codes: the first two digits of every resident ID number.
 PROVINCES = frozenset(
     {

@@ -5,6 +5,7 @@ Every text field is stripped, length-capped to its column and refuses NUL charac
 """
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -21,6 +22,22 @@ from casetracker.core.identifiers import (
 )
 
 MAX_DB_INT = 2_147_483_647
+MIN_DB_INT = -2_147_483_648
+# ASCII digits only: str.isdigit() also says yes to "²" (which int() refuses) and to "١" or
+# "１" (which int() reads as 1), and a number typed in another script is a typo, not a number.
+_INTEGER = re.compile(r"-?[0-9]{1,10}")
+
+
+def parse_int(text: str | None) -> int | None:
+    """The one parser of integers sent as text (form fields, query values): optional minus,
+    ASCII digits, within the database's integer range; None for anything else."""
+    if text is None:
+        return None
+    candidate = text.strip()
+    if not _INTEGER.fullmatch(candidate):
+        return None
+    number = int(candidate)
+    return number if MIN_DB_INT <= number <= MAX_DB_INT else None
 
 
 def _no_nul(value: str) -> str:
@@ -35,6 +52,8 @@ def blank_to_none(value: Any) -> Any:
 
 
 def _id_number(value: str) -> str:
+    if not value.isascii():  # a regex \d also lets Arabic-Indic and full-width digits through
+        raise ValueError(_("只能由数字和末位 X 组成"))
     try:
         return normalise_id_number(value)
     except InvalidIdentifier as exc:
@@ -98,6 +117,25 @@ def _bounded_moment(value: datetime) -> datetime:
             _("时间应在 {first} 年至 {last} 年之间").format(first=EARLIEST_YEAR, last=LATEST_YEAR)
         )
     return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
+
+
+def parse_day(text: str) -> date:
+    """A date typed as YYYY-MM-DD, within the bounds; ValueError says what is wrong."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(_("日期格式应为 YYYY-MM-DD")) from None
+    return _bounded_day(day)
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO 8601 time within the bounds, China time when it has no offset (a bare date is
+    00:00 that day); ValueError says what is wrong."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(_("时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00")) from None
+    return _bounded_moment(moment)
 
 
 Day = Annotated[date, AfterValidator(_bounded_day)]
@@ -224,6 +262,39 @@ def field_errors(exc: ValidationError, model: type[BaseModel] | None = None) -> 
             _("{label}：{message}").format(
                 label=field_label(model, name), message=describe_error(error)
             ),
+        )
+    return messages
+
+
+_BODY_MESSAGES: dict[str, str] = {
+    "json_invalid": N_("不是有效的 JSON"),
+    "missing": N_("必填"),
+    "model_type": N_("应为 JSON 对象"),
+    "model_attributes_type": N_("应为 JSON 对象"),
+    "dict_type": N_("应为 JSON 对象"),
+}
+
+
+def request_errors(errors: Sequence[Any], body_model: type[BaseModel] | None) -> dict[str, str]:
+    """FastAPI's validation errors (located in the body, query, path, header or cookie) as
+    `field_errors` makes them: `字段名：原因`, body fields labelled by the body model's titles
+    (`employee.name` → 员工姓名), a body that is no JSON object as one `body` error."""
+    messages: dict[str, str] = {}
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        source, path = (loc[0], loc[1:]) if loc else ("body", [])
+        kind = error.get("type", "")
+        if source == "body" and (not path or kind == "json_invalid"):
+            template = _BODY_MESSAGES.get(kind)
+            message = translate(template) if template else describe_error(error)
+            messages.setdefault(
+                "body", _("{label}：{message}").format(label=_("请求体"), message=message)
+            )
+            continue
+        name = ".".join(path) if path else source
+        label = _nested_label(body_model if source == "body" else None, path or [source])
+        messages.setdefault(
+            name, _("{label}：{message}").format(label=label, message=describe_error(error))
         )
     return messages
 

@@ -18,12 +18,20 @@ from casetracker.injury import service as injury_service
 from casetracker.injury.schemas import AccidentIn
 from casetracker.materials import service as materials_service
 from casetracker.web.deps import DbSession, RowId, require_api_role
-from casetracker.web.forms import validate_form
+from casetracker.web.errors import API_ERRORS
 from casetracker.web.uploads import read_upload
 
-router = APIRouter(prefix="/api/v1", tags=["injury"])
+router = APIRouter(prefix="/api/v1", tags=["injury"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
-JsonBody = Annotated[dict[str, Any], Body()]
+
+
+INTAKE_EXAMPLE = {
+    "client_id": 1,
+    "employee": {"name": "李秀英", "id_number": "11010519491231002X"},
+    "accident_at": "2026-11-20T22:30:00+08:00",
+    "place": "二号车间",
+    "description": "搬运货物时扭伤腰部",
+}
 
 
 @router.post(
@@ -31,32 +39,24 @@ JsonBody = Annotated[dict[str, Any], Body()]
     status_code=201,
     response_model=CaseOut,
     summary="登记工伤事故（立案）",
-    responses={200: {"description": "同一员工同一事故时间已登记：返回已有案件，不重复立案"}},
+    responses={
+        200: {
+            "model": CaseOut,
+            "description": "同一员工同一事故时间已登记：返回已有案件，不重复立案",
+        },
+        201: {"description": "新立的案件"},
+    },
 )
 def record_accident(
     session: DbSession,
     user: ApiCaller,
-    body: Annotated[
-        dict[str, Any],
-        Body(
-            examples=[
-                {
-                    "client_id": 1,
-                    "employee": {"name": "李秀英", "id_number": "11010519491231002X"},
-                    "accident_at": "2026-11-20T22:30:00+08:00",
-                    "place": "二号车间",
-                    "description": "搬运货物时扭伤腰部",
-                }
-            ]
-        ),
-    ],
+    body: Annotated[AccidentIn, Body(examples=[INTAKE_EXAMPLE])],
 ) -> Any:
     """The recorder owns the case. `region` (optional) is a region id or name; the client's
     default otherwise. An unknown employee is created on the spot. The same employee's
     accident at the same time recorded again answers 200 with the case already open."""
-    data = validate_form(AccidentIn, body)
     now = clock.now()
-    case, created = injury_service.record_accident(session=session, data=data, actor=user, now=now)
+    case, created = injury_service.record_accident(session=session, data=body, actor=user, now=now)
     out = case_out(case, user, now)
     return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)
 
@@ -72,12 +72,13 @@ class ContactOut(BaseModel):
 
 
 @router.post("/cases/{case_id}/contacts", status_code=201, summary="记录一次联系")
-def log_contact(case_id: RowId, session: DbSession, user: ApiCaller, body: JsonBody) -> ContactOut:
-    data = validate_form(ContactIn, body)
+def log_contact(
+    case_id: RowId, session: DbSession, user: ApiCaller, body: Annotated[ContactIn, Body()]
+) -> ContactOut:
     case = case_service.require_case(session=session, case_id=case_id)
     case_service.require_may_act(case, user)
     contact = contact_service.log_contact(
-        session=session, case=case, data=data, actor=user, now=clock.now()
+        session=session, case=case, data=body, actor=user, now=clock.now()
     )
     return ContactOut(
         id=contact.id,

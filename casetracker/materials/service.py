@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases.models import Case
-from casetracker.cases.rules import require_open
+from casetracker.cases.rules import NO_UPLOADS, require_open
 from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import _, translate
 from casetracker.materials.images import UnreadableImage, check_image
@@ -115,7 +115,7 @@ def attach(
     now: datetime,
 ) -> Attachment:
     """Store an upload against a checklist item, or refuse it (nothing is stored)."""
-    require_open(case, _("上传材料"))
+    require_open(case, NO_UPLOADS)
     codes = {
         i.code: i for i in items_for(session=session, case_type=case.type, region_id=case.region_id)
     }

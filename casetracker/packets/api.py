@@ -4,21 +4,32 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from casetracker.auth.models import User
 from casetracker.cases import service as case_service
 from casetracker.core import clock
 from casetracker.core.clock import local
-from casetracker.core.errors import Invalid
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_
+from casetracker.core.validation import text
 from casetracker.packets import service as packet_service
 from casetracker.packets.models import Packet
 from casetracker.web.deps import AppSettings, DbSession, RowId, require_api_role
+from casetracker.web.errors import API_ERRORS
 from casetracker.web.responses import file_response
 
-router = APIRouter(prefix="/api/v1", tags=["packets"])
+router = APIRouter(prefix="/api/v1", tags=["packets"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
+
+
+class PacketIn(BaseModel):
+    """Which packet to generate (accident_report, recognition_application, case_summary)."""
+
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{"type": "recognition_application"}]}
+    )
+
+    type: text(40, min_length=1) = Field(title=N_("材料类型"))  # type: ignore[valid-type]
 
 
 class PacketOut(BaseModel):
@@ -52,27 +63,28 @@ def packet_out(packet: Packet) -> PacketOut:
 @router.post(
     "/cases/{case_id}/packets",
     status_code=201,
+    response_model=PacketOut,
     summary="生成申报材料 PDF",
-    responses={200: {"description": "同样的材料已生成过，返回已存的版本"}},
+    responses={
+        200: {"model": PacketOut, "description": "同样的材料已生成过，返回已存的版本"},
+        201: {"description": "新生成的版本"},
+    },
 )
 def generate(
     case_id: RowId,
     session: DbSession,
     user: ApiCaller,
     settings: AppSettings,
-    body: Annotated[dict[str, Any], Body(examples=[{"type": "recognition_application"}])],
+    body: Annotated[PacketIn, Body()],
 ) -> Any:
     """201 with a new version; 200 with the stored version when nothing it is made from
     (case version, attachments, finality, forms) has changed since."""
-    packet_type = body.get("type")
-    if not isinstance(packet_type, str) or not packet_type:
-        raise Invalid(_("type：必填，应为材料类型"), field_errors={"type": _("type：必填")})
     case = case_service.require_case(session=session, case_id=case_id)
     case_service.require_may_act(case, user)
     packet, created = packet_service.generate(
         session=session,
         case=case,
-        packet_type=packet_type,
+        packet_type=body.type,
         actor=user,
         settings=settings,
         now=clock.now(),

@@ -10,9 +10,10 @@ from casetracker.core.pagination import fetch_slice
 from casetracker.people import service as people_service
 from casetracker.people.models import Client, InsuredPerson
 from casetracker.people.schemas import ClientOut, InsuredOut, ListOut
-from casetracker.web.deps import AppSettings, DbSession, client_ip, require_api_role
+from casetracker.web.deps import AppSettings, DbSession, RowId, client_ip, require_api_role
+from casetracker.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["people"])
+router = APIRouter(prefix="/api/v1", tags=["people"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
 MAX_LIMIT = 5000
 SearchQuery = Annotated[
@@ -57,24 +58,44 @@ def _insured_out(person: InsuredPerson, *, full: bool) -> InsuredOut:
 
 @router.get("/insured", summary="参保人（按姓名或身份证号搜索）")
 def list_insured(
-    request: Request,
     session: DbSession,
-    user: ApiCaller,
-    settings: AppSettings,
+    _user: ApiCaller,
     q: SearchQuery = "",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
 ) -> ListOut[InsuredOut]:
-    """All matching people, `limit` at a time (default 1000). ID numbers are masked unless
-    the caller's role may see them whole; each whole view is audited."""
+    """All matching people, `limit` at a time (default 1000). ID numbers are masked for
+    everyone (a whole-number list would flood the audit log); `GET /api/v1/insured/{id}`
+    shows one whole to the roles allowed to see it."""
     people, total = fetch_slice(
         session, people_service.insured_query(q=q), offset=offset, limit=limit
     )
+    return ListOut(
+        items=[_insured_out(p, full=False) for p in people],
+        total=total,
+        offset=offset,
+        limit=limit,
+    )
+
+
+@router.get("/insured/{insured_id}", summary="参保人详情")
+def get_insured(
+    insured_id: RowId,
+    request: Request,
+    session: DbSession,
+    user: ApiCaller,
+    settings: AppSettings,
+) -> InsuredOut:
+    """The ID number is whole for the roles in `CASETRACKER_ID_FULL_VIEW_ROLES` (admin by
+    default), each view audited (`insured.id_number_viewed`); masked for everyone else."""
+    person = people_service.require_insured(session=session, person_id=insured_id)
     full = people_service.may_see_full_id(user, settings)
     if full:
         people_service.record_full_id_view(
-            session=session, people=people, actor=user, ip=client_ip(request), via="api_insured"
+            session=session,
+            people=[person],
+            actor=user,
+            ip=client_ip(request),
+            via="api_insured_detail",
         )
-    return ListOut(
-        items=[_insured_out(p, full=full) for p in people], total=total, offset=offset, limit=limit
-    )
+    return _insured_out(person, full=full)

@@ -8,13 +8,15 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from casetracker.core.errors import DomainError
 from casetracker.core.i18n import N_, _
-from casetracker.core.validation import describe_error
+from casetracker.core.validation import request_errors, summary
 from casetracker.web.db_retry import is_disconnect
 from casetracker.web.deps import SESSION_USER_KEY, LoginRequired, optional_page_user
 from casetracker.web.templating import render
@@ -32,6 +34,55 @@ STATUS_MESSAGES = {
     422: N_("提交的数据无效"),
     500: N_("服务器内部错误，已记录，请稍后重试"),
     503: N_("数据库暂时无法连接，请稍后重试"),
+}
+
+
+class ErrorOut(BaseModel):
+    """Every refusal of the API: `detail` in the caller's language (Chinese by default)."""
+
+    detail: str = Field(description="原因，调用者的语言（默认中文）")
+    errors: dict[str, str] | None = Field(
+        None, description="出错的字段 → “字段名：原因”（仅当有字段出错时）"
+    )
+
+
+class ValidationErrorOut(BaseModel):
+    """422: what was refused and why, field by field where the fault lies in fields."""
+
+    detail: str = Field(description="全部原因，以“；”分隔")
+    errors: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "出错的字段（嵌套字段如 employee.id_number；整个请求体为 body）→ “字段名：原因”"
+        ),
+    )
+
+
+def _documented(
+    description: str,
+    model: type[BaseModel] = ErrorOut,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    response: dict[str, Any] = {"model": model, "description": description}
+    if headers:
+        response["headers"] = {
+            name: {"description": text, "schema": {"type": "string"}}
+            for name, text in headers.items()
+        }
+    return response
+
+
+# The refusals every API operation may answer, shared by the API routers (`responses=`), so the
+# OpenAPI schema describes the bodies these handlers really send.
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _documented("请求无效（数据超出允许的范围或格式）"),
+    401: _documented("缺少或无效的 API 令牌", headers={"WWW-Authenticate": "Bearer"}),
+    403: _documented("当前角色或用户无权进行此操作"),
+    404: _documented("记录不存在"),
+    409: _documented("数据已被他人修改（版本过期）或与已有记录冲突"),
+    413: _documented("请求体过大"),
+    422: _documented("提交的数据无效或操作被拒绝（原因见 detail 与 errors）", ValidationErrorOut),
+    503: _documented("数据库暂时无法连接", headers={"Retry-After": "几秒后重试"}),
 }
 
 
@@ -75,6 +126,24 @@ def _recognise_user(request: Request) -> None:
         log.warning("could not load the signed-in user for an error page", exc_info=True)
 
 
+def _body_model(request: Request) -> type[BaseModel] | None:
+    """The model the matched route reads its body into, whose field titles label errors."""
+    field = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(field, "field_info", None), "annotation", None)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (`Allow` of a 405, as HTTP asks):
+    Starlette names only those of the first route that matched the path."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(request.url.path):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
 def _default_message(status: int) -> str:
     return _(STATUS_MESSAGES.get(status, "请求无效"))
 
@@ -104,19 +173,15 @@ def install(app: FastAPI) -> None:
             and any("\u4e00" <= ch <= "\u9fff" for ch in exc.detail)
             else _default_message(exc.status_code)
         )
-        return _answer(request, exc.status_code, detail)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+        return _answer(request, exc.status_code, detail, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            loc = [str(p) for p in error.get("loc", ())]
-            name = ".".join(loc[1:]) if len(loc) > 1 else (loc[0] if loc else "body")
-            errors.setdefault(name, describe_error(error))
-        parts = "；".join(
-            _("{label}：{message}").format(label=k, message=v) for k, v in errors.items()
-        )
-        detail = _("提交的数据无效：{errors}").format(errors=parts)
+        errors = request_errors(exc.errors(), _body_model(request))
+        detail = _("提交的数据无效：{errors}").format(errors=summary(errors))
         return _answer(request, 422, detail, errors)
 
     @app.exception_handler(DataError)
