@@ -39,10 +39,14 @@ def logged_server(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
     log_file = tmp_path / "server.log"
     handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    # Root for our own loggers; uvicorn's access logger directly, since an earlier server in
+    # the same run may have configured it not to propagate.
+    loggers = [logging.getLogger(), logging.getLogger("uvicorn.access")]
+    saved = [(lg.level, lg.disabled) for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.setLevel(logging.INFO)
+        lg.disabled = False
     with throwaway_database(tmp_path, "logs") as url:
         migrations.upgrade(url)
         from casetracker.auth import service as auth_service
@@ -71,8 +75,10 @@ def logged_server(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
         finally:
             server.should_exit = True
             thread.join(timeout=10)
-            root.removeHandler(handler)
-            root.setLevel(old_level)
+            for lg, (level, disabled) in zip(loggers, saved, strict=True):
+                lg.removeHandler(handler)
+                lg.setLevel(level)
+                lg.disabled = disabled
             handler.close()
 
 
