@@ -10,7 +10,7 @@ from casetracker.auth.models import User
 from casetracker.calendar import service as calendar_service
 from casetracker.calendar.days import package_years
 from casetracker.calendar.periods import Unit, compute
-from casetracker.cases import clocks as clock_service
+from casetracker.cases import deadlines
 from casetracker.core.clock import CHINA_TZ
 from casetracker.workflows.engine import ClockSpec, Label
 from tests.conftest import World, open_injury, page_csrf
@@ -127,7 +127,7 @@ def test_a_provisional_clock_is_recomputed_when_the_year_is_entered(
 ) -> None:
     case = open_injury(session, world, anna, "2026-11-20T09:00")
     spec = ClockSpec("probe", Label("测试", "probe"), Unit.CALENDAR_DAYS, 45, "测试依据")
-    row = clock_service.start_clock(
+    row = deadlines.start_clock(
         session=session,
         case=case,
         spec=spec,
@@ -166,7 +166,7 @@ def test_correcting_an_entered_year_moves_the_clocks_it_touches(
     )
     case = open_injury(session, world, anna, "2026-11-20T09:00")
     spec = ClockSpec("probe", Label("测试", "probe"), Unit.CALENDAR_DAYS, 45, "测试依据")
-    row = clock_service.start_clock(
+    row = deadlines.start_clock(
         session=session,
         case=case,
         spec=spec,

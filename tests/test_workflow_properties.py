@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from casetracker.auth.models import Role, User
 from casetracker.calendar import service as calendar_service
 from casetracker.calendar.periods import Unit, compute
-from casetracker.cases import clocks as clock_service
+from casetracker.cases import deadlines
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case, ClockStatus
 from casetracker.core.clock import CHINA_TZ
@@ -109,7 +109,7 @@ def test_pausing_moves_the_due_time_by_exactly_the_paused_span(
     calendar = calendar_service.load(session=session)
     spec = WORKFLOW.clock("recognition_decision")
     started = datetime(2026, 9, 2, 10, 0, tzinfo=CHINA_TZ)
-    clock_service.apply(
+    deadlines.apply(
         session=session,
         case=case,
         action=ClockAction(ClockOp.START, spec.kind),
@@ -124,7 +124,7 @@ def test_pausing_moves_the_due_time_by_exactly_the_paused_span(
     pause_at = started + timedelta(minutes=paused_after)
     resume_at = pause_at + timedelta(minutes=paused_for)
     for op, at in ((ClockOp.PAUSE, pause_at), (ClockOp.RESUME, resume_at)):
-        clock_service.apply(
+        deadlines.apply(
             session=session,
             case=case,
             action=ClockAction(op, spec.kind),

@@ -54,7 +54,7 @@ def enter_year(
 ) -> int:
     """Store a year's arrangement (replacing an earlier entry) and recompute every live clock
     it can move; return how many clocks were recomputed."""
-    from casetracker.cases import clocks as clock_service  # cases depend on calendar
+    from casetracker.cases import deadlines  # cases depend on calendar
 
     before = [
         (d.isoformat(), w, n)
@@ -87,6 +87,4 @@ def enter_year(
             "workdays": [(d.isoformat(), n) for d, n in workdays],
         },
     )
-    return clock_service.recompute_for_year(
-        session=session, calendar=load(session=session), year=year
-    )
+    return deadlines.recompute_for_year(session=session, calendar=load(session=session), year=year)

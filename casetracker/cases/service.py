@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import Role, User
-from casetracker.cases import clocks as clock_service
+from casetracker.cases import deadlines
 from casetracker.cases import fields as field_rules
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockStatus
 from casetracker.cases.rules import NO_REASSIGNMENT, require_open
@@ -221,7 +221,7 @@ def fire(
     case.state, case.version = spec.target, case.version + 1
     _run_clocks(session, workflow, case, source, spec, values, event_at)
     if (target := workflow.state(spec.target)) and target.final:
-        clock_service.cancel_all(case=case, at=event_at)
+        deadlines.cancel_all(case=case, at=event_at)
         case.closed_at = now
     case.transitions.append(
         CaseTransition(
@@ -310,9 +310,9 @@ def _apply_clock_actions(
     fields: dict[str, Any],
 ) -> None:
     """Carry out declared clock actions, in order, at one event time."""
-    calendar = clock_service.load_calendar(session)
+    calendar = deadlines.load_calendar(session)
     for action in actions:
-        clock_service.apply(
+        deadlines.apply(
             session=session,
             case=case,
             action=action,
