@@ -52,10 +52,7 @@ def seed(url: str, clocks: int, now: datetime) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(
-            text(
-                "INSERT INTO regions (name, is_local, cutoff_day, injury_report_hours,"
-                " written_report_working_days) VALUES ('本市', true, 15, 24, 5)"
-            )
+            text("INSERT INTO regions (name, is_local, cutoff_day) VALUES ('本市', true, 15)")
         )
         conn.execute(
             text(

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import casetracker.case_types  # noqa: E402, F401  (registers the case types)
 from casetracker.auth import service as auth_service  # noqa: E402
 from casetracker.auth.models import Role  # noqa: E402
 from casetracker.cases import service as case_service  # noqa: E402
@@ -27,10 +28,10 @@ from casetracker.core import clock, migrations  # noqa: E402
 from casetracker.core.clock import CHINA_TZ  # noqa: E402
 from casetracker.core.db import make_engine, make_sessionmaker  # noqa: E402
 from casetracker.core.settings import Settings  # noqa: E402
+from casetracker.injury.case_type import CASE_TYPE as INJURY  # noqa: E402
 from casetracker.materials import service as materials_service  # noqa: E402
 from casetracker.packets import render  # noqa: E402
 from casetracker.packets import service as packet_service  # noqa: E402
-from casetracker.packets.types import PACKET_TYPES  # noqa: E402
 from casetracker.people.models import Client, Region  # noqa: E402
 
 TARGET_SECONDS, TARGET_RATIO = 1.0, 1.3
@@ -106,7 +107,8 @@ def main() -> int:
                 now=clock.now(),
             )
         session.flush()
-        spec = PACKET_TYPES["recognition_application"]
+        spec = INJURY.packet("recognition_application")
+        assert spec is not None
         settings = Settings(data_dir=Path(tmp))
 
         def packet() -> tuple[bytes, int]:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+import casetracker.case_types  # noqa: F401  (registers the duties before any command runs)
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role
 from casetracker.core import migrations

@@ -19,6 +19,7 @@ from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
 from casetracker.core import clock
 from casetracker.core.identifiers import is_valid_id_number, ric_check_char, uscc_check_char
+from casetracker.injury.case_type import regional_terms
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 
 REGIONS = [  # name, 本市, cut-off day, report window (h), written report (working days)
@@ -124,14 +125,10 @@ def load(*, session: Session) -> DemoResult:
     for name, is_local, cutoff, hours, days in REGIONS:
         region = session.scalar(select(Region).where(Region.name == name))
         if region is None:
-            region = Region(
-                name=name,
-                is_local=is_local,
-                cutoff_day=cutoff,
-                injury_report_hours=hours,
-                written_report_working_days=days,
-            )
+            region = Region(name=name, is_local=is_local, cutoff_day=cutoff)
             session.add(region)
+            session.flush()
+            session.add_all(regional_terms(region, report_hours=hours, written_days=days))
         regions.append(region)
     reps: list[SalesRep] = []
     for name, phone in SALES_REPS:

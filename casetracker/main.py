@@ -8,16 +8,32 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
+from casetracker import case_types
+from casetracker.admin import views as admin_views
+from casetracker.auth import views as auth_views
+from casetracker.calendar import views as calendar_views
+from casetracker.cases import api as cases_api
+from casetracker.cases import views as cases_views
+from casetracker.contacts import api as contacts_api
+from casetracker.contacts import views as contacts_views
 from casetracker.core import log_privacy
 from casetracker.core.db import make_engine, make_sessionmaker
 from casetracker.core.migrations import check_schema
 from casetracker.core.paths import STATIC
 from casetracker.core.settings import Settings, get_settings
-from casetracker.web import errors
+from casetracker.desk import views as desk_views
+from casetracker.materials import api as materials_api
+from casetracker.materials import views as materials_views
+from casetracker.packets import api as packet_api
+from casetracker.packets import views as packet_views
+from casetracker.people import api as people_api
+from casetracker.people import views as people_views
+from casetracker.web import errors, fonts
 from casetracker.web.body_limit import BodyLimit
 from casetracker.web.csrf import csrf_protect
 from casetracker.web.db_retry import RetryReadOnDisconnect
 from casetracker.web.middleware import LocaleAndHeaders
+from casetracker.workflows import views as workflow_views
 
 
 def create_app(
@@ -66,22 +82,6 @@ def create_app(
     app.add_middleware(BodyLimit)  # outermost: an oversized body is refused before anything
     errors.install(app)
 
-    from casetracker.admin import views as admin_views
-    from casetracker.auth import views as auth_views
-    from casetracker.calendar import views as calendar_views
-    from casetracker.cases import api as cases_api
-    from casetracker.cases import views as cases_views
-    from casetracker.desk import views as desk_views
-    from casetracker.injury import api as injury_api
-    from casetracker.injury import views as injury_views
-    from casetracker.materials import views as materials_views
-    from casetracker.packets import api as packet_api
-    from casetracker.packets import views as packet_views
-    from casetracker.people import api as people_api
-    from casetracker.people import views as people_views
-    from casetracker.web import fonts
-    from casetracker.workflows import views as workflow_views
-
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for router in (
         fonts.router,
@@ -94,9 +94,12 @@ def create_app(
         calendar_views.router,
         people_api.router,
         cases_api.router,
-        injury_views.router,
-        injury_api.router,
+        *case_types.routers(),
         materials_views.router,
+        materials_views.case_router,
+        materials_api.router,
+        contacts_views.router,
+        contacts_api.router,
         packet_views.router,
         packet_api.router,
     ):

@@ -9,13 +9,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import casetracker.case_types  # noqa: F401  (registers the case types)
 from casetracker import demo
 from casetracker.cases.models import Case
 from casetracker.core import clock, migrations
 from casetracker.core.db import make_engine, make_sessionmaker, session_scope
 from casetracker.core.settings import Settings
+from casetracker.injury.case_type import CASE_TYPE as INJURY
 from casetracker.packets import service as packet_service
-from casetracker.packets.types import PACKET_TYPES
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "packets"
 CASE_FOR = {"accident_report": 2, "recognition_application": 3, "case_summary": 4}
@@ -29,7 +30,7 @@ def main() -> None:
         engine = make_engine(url)
         with session_scope(make_sessionmaker(engine)) as session:
             demo.load(session=session)
-            for name in PACKET_TYPES:
+            for name in (spec.name for spec in INJURY.packets):
                 case = session.get(Case, CASE_FOR[name])
                 assert case is not None
                 packet, _ = packet_service.generate(

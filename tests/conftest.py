@@ -22,6 +22,7 @@ from casetracker.core import clock, migrations
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.db import make_engine
 from casetracker.core.settings import Settings
+from casetracker.injury.case_type import regional_terms
 from casetracker.main import create_app
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 from tests.databases import throwaway_database
@@ -165,23 +166,13 @@ def world(session: Session) -> World:
     from casetracker.core.identifiers import ric_check_char
 
     wang_id = WANG_ID[:17] + ric_check_char(WANG_ID[:17])
-    local = Region(
-        name="上海市",
-        is_local=True,
-        cutoff_day=15,
-        injury_report_hours=24,
-        written_report_working_days=5,
-    )
-    remote = Region(
-        name="杭州市",
-        is_local=False,
-        cutoff_day=25,
-        injury_report_hours=72,
-        written_report_working_days=5,
-    )
+    local = Region(name="上海市", is_local=True, cutoff_day=15)
+    remote = Region(name="杭州市", is_local=False, cutoff_day=25)
     rep = SalesRep(name="周建国", phone="13816620001")
     session.add_all([local, remote, rep])
     session.flush()
+    session.add_all(regional_terms(local, report_hours=24, written_days=5))
+    session.add_all(regional_terms(remote, report_hours=72, written_days=5))
     client_row = Client(
         name="上海浦江精密机械有限公司",
         credit_code=VALID_CREDIT_CODE,

@@ -61,7 +61,8 @@ def test_insured_lists_are_masked_even_for_an_admin_and_the_detail_is_whole_and_
     )
     assert event is not None
     assert event.after is not None
-    assert event.after["insured_ids"] == [world.li.id]
+    assert event.after == {"via": "api_insured_detail", "insured_ids": [world.li.id]}
+    assert event.ip == "testclient"
 
 
 def test_it_pages_with_offset_and_limit(

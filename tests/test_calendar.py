@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 from casetracker.auth.models import User
 from casetracker.calendar import service as calendar_service
 from casetracker.calendar.days import package_years
+from casetracker.calendar.entry import parse_entry
 from casetracker.calendar.periods import Unit, compute
 from casetracker.cases import deadlines
 from casetracker.core.clock import CHINA_TZ
+from casetracker.core.errors import Invalid
 from casetracker.workflows.engine import ClockSpec, Label
 from tests.conftest import World, open_injury, page_csrf
 
@@ -76,6 +78,7 @@ def test_a_period_ending_in_an_unknown_year_is_provisional(session: Session) -> 
 def test_staff_entering_a_year_makes_it_official(session: Session, ada: User) -> None:
     calendar_service.enter_year(
         session=session,
+        recompute=deadlines.recompute_for_year,
         year=UNKNOWN_YEAR,
         actor=ada,
         source="测试",
@@ -141,6 +144,7 @@ def test_a_provisional_clock_is_recomputed_when_the_year_is_entered(
     assert row.provisional is True
     recomputed = calendar_service.enter_year(
         session=session,
+        recompute=deadlines.recompute_for_year,
         year=UNKNOWN_YEAR,
         actor=ada,
         holidays=[(date(UNKNOWN_YEAR, 1, 1), "元旦"), (date(UNKNOWN_YEAR, 1, 8), "测试假日")],
@@ -159,6 +163,7 @@ def test_correcting_an_entered_year_moves_the_clocks_it_touches(
 ) -> None:
     calendar_service.enter_year(
         session=session,
+        recompute=deadlines.recompute_for_year,
         year=UNKNOWN_YEAR,
         actor=ada,
         holidays=[(date(UNKNOWN_YEAR, 1, 1), "元旦")],
@@ -180,6 +185,7 @@ def test_correcting_an_entered_year_moves_the_clocks_it_touches(
     assert row.due_at.astimezone(CHINA_TZ).date() == date(2027, 1, 8)
     calendar_service.enter_year(
         session=session,
+        recompute=deadlines.recompute_for_year,
         year=UNKNOWN_YEAR,
         actor=ada,
         holidays=[(date(UNKNOWN_YEAR, 1, 1), "元旦"), (date(UNKNOWN_YEAR, 1, 8), "补录假日")],
@@ -215,3 +221,68 @@ def test_a_weekday_cannot_be_a_weekend_workday(as_ada: TestClient, session: Sess
     page = as_ada.get("/admin/calendar").text
     assert f"{UNKNOWN_YEAR}-02-20" in page
     assert "上班" in page
+
+
+@pytest.mark.parametrize(
+    ("year", "holidays", "workdays", "message"),
+    [
+        ("１９９９", "2027-01-01 元旦", "", "年份应为 2000–2100 之间的整数"),
+        ("2101", "2101-01-01 元旦", "", "年份应为 2000–2100 之间的整数"),
+        ("2027", "", "", "请至少录入一个放假日期"),
+        ("2027", "\n2027-01-01\n", "", "放假日期第 2 行：缺少节日名称"),
+        (
+            "2027",
+            "2026-12-31~2027-01-01 元旦",
+            "",
+            "放假日期第 1 行：日期应在 2027 年内且起止顺序正确",
+        ),
+        ("2027", "2027-01-01 元旦", "2027/01/09 元旦", "调休上班日期第 1 行：日期应写成"),
+        ("2027", "2027-01-01~2027-01-03 元旦", "2027-01-02 元旦", "2027-01-02 不能既放假又上班"),
+    ],
+)
+def test_an_entry_as_typed_is_refused_with_the_reason(
+    year: str, holidays: str, workdays: str, message: str
+) -> None:
+    with pytest.raises(Invalid) as refused:
+        parse_entry(year=year, holidays=holidays, workdays=workdays, source="")
+    assert message in refused.value.message
+
+
+def test_an_entry_as_typed_becomes_days_and_the_caller_recomputes(
+    session: Session, ada: User
+) -> None:
+    entry = parse_entry(
+        year=" 2027 ",
+        holidays="2027-10-01～2027-10-03 国庆节\n\n2027-05-01 劳动节",
+        workdays="2027-09-26 国庆节",
+        source=" 国办发明电 " + "长" * 300,
+    )
+    assert entry.year == 2027
+    assert [d.isoformat() for d, _n in entry.holidays] == [
+        "2027-10-01",
+        "2027-10-02",
+        "2027-10-03",
+        "2027-05-01",
+    ]
+    assert entry.workdays == [(date(2027, 9, 26), "国庆节")]
+    assert entry.source.startswith("国办发明电")
+    assert len(entry.source) == 200
+    asked: list[int] = []
+
+    def recompute(
+        *, session: Session, calendar: calendar_service.WorkCalendar, year: int, now: datetime
+    ) -> int:
+        asked.append(year)
+        assert calendar.is_official(year)  # it sees the year just stored
+        return 7
+
+    saved = calendar_service.enter_year_as_typed(
+        session=session,
+        year="2027",
+        holidays="2027-01-01 元旦",
+        workdays="",
+        source="",
+        actor=ada,
+        recompute=recompute,
+    )
+    assert (saved.year, saved.recomputed, asked) == (2027, 7, [2027])

@@ -1,13 +1,15 @@
 """Client and insured-person pages: validation that names the field, masking, audit."""
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from casetracker.audit.models import AuditEvent
 from casetracker.core.identifiers import ric_check_char
-from casetracker.people.models import Client, InsuredPerson
+from casetracker.people.models import Client, InsuredPerson, SalesRep
+from casetracker.web.forms import form_refused
 from tests.conftest import LI_ID, VALID_CREDIT_CODE, World, page_csrf
 
 
@@ -172,6 +174,8 @@ def test_an_admin_sees_the_whole_number_and_the_view_is_audited(
     assert event is not None
     assert event.actor_name == "ada"
     assert event.subject_id == str(world.li.id)
+    assert event.ip == "testclient"
+    assert event.after == {"via": "insured_detail", "insured_ids": [world.li.id]}
     assert "insured.id_number_viewed" in as_ada.get("/admin/audit").text
 
 
@@ -252,3 +256,56 @@ def test_a_page_past_the_end_shows_the_last_page(as_anna: TestClient, world: Wor
 
 def test_client_search_ignores_case(as_anna: TestClient, world: World) -> None:
     assert "上海浦江精密机械有限公司" in as_anna.get("/clients", params={"q": "ma1fl"}).text
+
+
+def test_editing_a_client_is_audited_with_before_and_after(
+    as_anna: TestClient, world: World, session: Session
+) -> None:
+    path = f"/clients/{world.client.id}/edit"
+    form = _client_form(
+        world,
+        name=world.client.name,
+        credit_code=VALID_CREDIT_CODE,
+        contact_name="周经理",
+        csrf_token=page_csrf(as_anna, path),
+    )
+    assert as_anna.post(path, data=form).status_code == 303
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "client.updated"))
+    assert event is not None
+    assert event.before is not None
+    assert event.after is not None
+    assert event.after["contact_name"] == "周经理"
+    assert event.before["contact_name"] != "周经理"
+    # saving the same values again changes nothing and writes no second row
+    assert as_anna.post(path, data=form).status_code == 303
+    updates = select(func.count()).where(AuditEvent.action == "client.updated")
+    assert session.scalar(updates) == 1
+
+
+def test_a_refused_form_rolls_back_what_the_request_had_written(
+    session_factory: sessionmaker[Session],
+) -> None:
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "scheme": "http",
+        "server": ("testserver", 80),
+        "path": "/clients/new",
+        "query_string": b"",
+        "headers": [],
+        "session": {},
+    }
+    # as web/deps.get_session runs a request: one `begin()` block that commits on success
+    with session_factory.begin() as half_done:
+        half_done.add(SalesRep(name="半途写入"))
+        half_done.flush()
+        response = form_refused(
+            Request(scope),
+            half_done,
+            "people/client_form.html",
+            {"client": None, "values": {}, "errors": {}, "error": "测试原因"},
+        )
+    assert response.status_code == 422
+    assert "测试原因" in bytes(response.body).decode()
+    with session_factory() as fresh:
+        assert fresh.scalar(select(SalesRep).where(SalesRep.name == "半途写入")) is None

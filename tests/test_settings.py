@@ -25,4 +25,11 @@ def test_it_refuses_a_weak_secret(weak: str) -> None:
 def test_the_default_database_is_a_sqlite_file_in_the_data_dir(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url="")
     assert settings.resolved_database_url == f"sqlite:///{tmp_path.resolve()}/casetracker.db"
-    assert settings.timezone == "Asia/Shanghai"
+
+
+def test_there_is_no_time_zone_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Legal deadlines run on China's calendar: Asia/Shanghai is fixed (core/clock.py)."""
+    monkeypatch.setenv("CASETRACKER_TIMEZONE", "Europe/Berlin")
+    settings = Settings()
+    assert not hasattr(settings, "timezone")
+    assert not hasattr(settings, "tz")

@@ -11,16 +11,15 @@ from sqlalchemy.orm import Session
 from casetracker.auth.models import Role, User
 from casetracker.calendar import service as calendar_service
 from casetracker.calendar.periods import Unit, compute
-from casetracker.cases import deadlines
+from casetracker.cases import deadlines, registry
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case, ClockStatus
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import DomainError
-from casetracker.workflows import registry
 from casetracker.workflows.engine import ClockAction, ClockOp, FieldType, TransitionSpec
 from tests.conftest import NOW, World, complete_materials, make_user, open_injury
 
-WORKFLOW = registry.get("injury")
+WORKFLOW = registry.workflow("injury")
 NAMES = [t.name for t in WORKFLOW.transitions]
 FIXTURES_OK = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -170,7 +169,7 @@ def _calendar(session: Session) -> calendar_service.WorkCalendar:
 def test_every_workflow_definition_is_consistent() -> None:
     from casetracker.workflows.engine import definition_problems
 
-    for workflow in registry.WORKFLOWS.values():
+    for workflow in registry.workflows().values():
         assert definition_problems(workflow) == []
 
 

@@ -1,5 +1,6 @@
 """The one helper every change goes through to leave its trace, and the read side."""
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from casetracker.audit.models import AuditEvent
 from casetracker.core import clock, context
-from casetracker.core.i18n import N_, _, translate
+from casetracker.core.i18n import N_, translate
 from casetracker.core.identifiers import mask_id_number
 from casetracker.core.sql import contains
 
@@ -37,21 +38,21 @@ ACTION_LABELS = {
 }
 
 
+# Labels for actions the case types bring (their transitions, their own events), added when
+# each type is registered; each is called when shown, in the reader's language.
+_ADDED: dict[str, Callable[[], str]] = {}
+
+
+def add_labels(labels: Mapping[str, Callable[[], str]]) -> None:
+    _ADDED.update(labels)
+
+
 def action_label(action: str) -> str:
-    """A readable name for an action code; case actions read `injury.file_report`."""
+    """A readable name for an action code, e.g. `injury.file_report` → 工伤：完成工伤快报."""
     if action in ACTION_LABELS:
         return translate(ACTION_LABELS[action])
-    from casetracker.workflows import registry
-
-    case_type, _sep, name = action.partition(".")
-    workflow = registry.WORKFLOWS.get(case_type)
-    if workflow is not None:
-        if name == "opened":
-            return f"{workflow.label}：{_('立案')}"
-        spec = workflow.transition(name)
-        if spec is not None:
-            return f"{workflow.label}：{spec.label}"
-    return action
+    added = _ADDED.get(action)
+    return added() if added else action
 
 
 def masked(value: Any) -> Any:

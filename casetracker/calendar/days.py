@@ -39,7 +39,7 @@ def package_years() -> frozenset[int]:
 
 
 @cache
-def _statutory(year: int) -> dict[date, str]:
+def statutory(year: int) -> dict[date, str]:
     """holidays.CN's statutory days for a year nobody has entered (no 调休 in it)."""
     return {
         d: str(name)
@@ -67,7 +67,7 @@ def describe(
         if is_holiday:
             return DayInfo(day, False, label or _weekend(day), True)
         return DayInfo(day, True, f"调休上班（{label}）" if label else "", True)
-    if day in _statutory(day.year):
-        return DayInfo(day, False, _statutory(day.year)[day], False)
+    if day in statutory(day.year):
+        return DayInfo(day, False, statutory(day.year)[day], False)
     weekend = _weekend(day)
     return DayInfo(day, not weekend, weekend, False)

@@ -2,7 +2,8 @@
 new year's arrangement."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.calendar.days import DayInfo, describe, package_years
+from casetracker.calendar.entry import parse_entry
 from casetracker.calendar.models import CalendarDay, CalendarYear
 from casetracker.core import clock
 
@@ -43,6 +45,47 @@ def staff_arrangements(*, session: Session) -> list[tuple[CalendarYear, list[Cal
     ]
 
 
+class Recompute(Protocol):
+    """Recomputes the live clocks that a year's arrangement can move and says how many. The
+    clocks belong to the cases domain, which passes its function in at the edge
+    (`casetracker.cases.deadlines.recompute_for_year`): the calendar does not import cases."""
+
+    def __call__(
+        self, *, session: Session, calendar: WorkCalendar, year: int, now: datetime
+    ) -> int: ...
+
+
+@dataclass(frozen=True)
+class YearSaved:
+    year: int
+    recomputed: int  # clocks recomputed
+
+
+def enter_year_as_typed(
+    *,
+    session: Session,
+    year: str | None,
+    holidays: str,
+    workdays: str,
+    source: str,
+    actor: User,
+    recompute: Recompute,
+) -> YearSaved:
+    """Check an arrangement as an admin typed it (`calendar.entry`; Invalid with the lines at
+    fault) and store it as `enter_year` does."""
+    entry = parse_entry(year=year, holidays=holidays, workdays=workdays, source=source)
+    recomputed = enter_year(
+        session=session,
+        year=entry.year,
+        holidays=entry.holidays,
+        workdays=entry.workdays,
+        actor=actor,
+        source=entry.source,
+        recompute=recompute,
+    )
+    return YearSaved(entry.year, recomputed)
+
+
 def enter_year(
     *,
     session: Session,
@@ -50,12 +93,12 @@ def enter_year(
     holidays: list[tuple[date, str]],
     workdays: list[tuple[date, str]],
     actor: User,
+    recompute: Recompute,
     source: str = "",
 ) -> int:
-    """Store a year's arrangement (replacing an earlier entry) and recompute every live clock
-    it can move; return how many clocks were recomputed."""
-    from casetracker.cases import deadlines  # cases depend on calendar
-
+    """Store a year's arrangement (replacing an earlier entry) and have `recompute` redo
+    every live clock it can move, in the same transaction; return how many it recomputed."""
+    now = clock.now()
     before = [
         (d.isoformat(), w, n)
         for d, w, n in session.execute(
@@ -69,7 +112,7 @@ def enter_year(
     if entry is None:
         entry = CalendarYear(year=year)
         session.add(entry)
-    entry.entered_by_id, entry.entered_at, entry.source = actor.id, clock.now(), source
+    entry.entered_by_id, entry.entered_at, entry.source = actor.id, now, source
     session.flush()
     session.add_all([CalendarDay(day=d, year=year, is_workday=False, name=n) for d, n in holidays])
     session.add_all([CalendarDay(day=d, year=year, is_workday=True, name=n) for d, n in workdays])
@@ -87,4 +130,4 @@ def enter_year(
             "workdays": [(d.isoformat(), n) for d, n in workdays],
         },
     )
-    return deadlines.recompute_for_year(session=session, calendar=load(session=session), year=year)
+    return recompute(session=session, calendar=load(session=session), year=year, now=now)

@@ -1,4 +1,8 @@
-"""Deadline clocks: start, stop, pause, resume, cancel; explain; recompute; time left.
+"""Deadline clocks: start, stop, pause, resume, cancel; follow-ups; explain; recompute.
+
+The only writer of `Clock` rows: the engine's transitions, the contact log's follow-ups and
+the calendar's recomputation all come here, and each call is given the time it acts at
+(`at` / `now`) instead of reading the wall clock.
 
 A clock's due time is computed once (and again only when the calendar changes) and kept in a
 column, so finding what is due is one indexed query. Its explanation is stored beside it:
@@ -6,7 +10,7 @@ which rule set the length, what started it, and every day skipped or rolled over
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,8 +20,8 @@ from casetracker.calendar import service as calendar_service
 from casetracker.calendar.periods import Period, Unit, compute
 from casetracker.calendar.service import WorkCalendar
 from casetracker.cases.models import Case, Clock, ClockStatus, ClockTerm
-from casetracker.core import clock as wall_clock
 from casetracker.core.clock import CHINA_TZ
+from casetracker.core.i18n import N_
 from casetracker.workflows.engine import ClockAction, ClockOp, ClockSpec
 
 LIVE = (ClockStatus.OPEN, ClockStatus.PAUSED)
@@ -40,19 +44,23 @@ def candidate_rules(
     for field_name, length in spec.variants:
         if fields.get(field_name) is True:
             rules = [Rule("variant", spec.unit, length, spec.basis)]
-    if spec.region_length:
-        length = getattr(case.region, spec.region_length)
-        rules = [Rule("region", spec.unit, length, f"{spec.basis}：{case.region.name}")]
     terms = session.scalars(
-        select(ClockTerm).where(
+        select(ClockTerm)
+        .where(
             ClockTerm.case_type == case.type,
             ClockTerm.kind == spec.kind,
             (ClockTerm.region_id == case.region_id) | (ClockTerm.client_id == case.client_id),
         )
+        .order_by(ClockTerm.overrides.desc(), ClockTerm.id)
     )
     for term in terms:
-        source = "client" if term.client_id else "region"
-        rules.append(Rule(source, Unit(term.unit), term.length, term.basis))
+        rule = Rule(
+            "client" if term.client_id else "region", Unit(term.unit), term.length, term.basis
+        )
+        if term.overrides:  # the region's own regulation replaces the workflow's length
+            rules = [rule]
+        else:
+            rules.append(rule)
     return rules
 
 
@@ -179,13 +187,50 @@ def apply(
             row.status, row.paused_at = ClockStatus.OPEN, None
 
 
+# --- follow-ups: a date a person chose in the contact log, not a counted period -------------
+
+FOLLOW_UP = "follow_up"
+FOLLOW_UP_LABEL = N_("跟进")  # the label follow-up clocks are stored with
+
+
+def meet_follow_ups(*, case: Case, at: datetime) -> None:
+    """A contact logged at `at` is the follow-up an earlier one asked for: met, or missed
+    when it came after the day."""
+    for row in case.clocks:
+        if row.kind == FOLLOW_UP and row.status == ClockStatus.OPEN:
+            _finish(row, ClockStatus.MET if at <= row.due_at else ClockStatus.MISSED, at)
+
+
+def start_follow_up(*, case: Case, on: date, at: datetime, start_event: str) -> Clock:
+    """A follow-up due at the end of day `on` (China time), started by a contact at `at`."""
+    row = Clock(
+        case_id=case.id,
+        kind=FOLLOW_UP,
+        label=FOLLOW_UP_LABEL,
+        basis="联系记录约定的跟进日期",
+        unit=Unit.CALENDAR_DAYS,
+        length=(on - at.astimezone(CHINA_TZ).date()).days,
+        started_at=at,
+        start_event=start_event,
+        due_at=datetime.combine(on, time(23, 59, 59), tzinfo=CHINA_TZ),
+        status=ClockStatus.OPEN,
+        pauses=[],
+        provisional=False,
+        explanation={},
+    )
+    case.clocks.append(row)
+    return row
+
+
 def cancel_all(*, case: Case, at: datetime) -> None:
     for row in case.clocks:
         if row.status in LIVE:
             _finish(row, ClockStatus.CANCELLED, at)
 
 
-def recompute_for_year(*, session: Session, calendar: WorkCalendar, year: int) -> int:
+def recompute_for_year(
+    *, session: Session, calendar: WorkCalendar, year: int, now: datetime
+) -> int:
     """Recompute every live clock the year's arrangement can move: those computed
     provisionally, and day-counted ones whose period runs into that year (an arrangement
     corrected later moves them too). Hour clocks never depend on the calendar."""
@@ -194,7 +239,7 @@ def recompute_for_year(*, session: Session, calendar: WorkCalendar, year: int) -
         session.scalars(
             select(Clock).where(
                 Clock.status.in_([s.value for s in LIVE]),
-                Clock.kind != "follow_up",  # a date someone chose, not a counted period
+                Clock.kind != FOLLOW_UP,  # a date someone chose, not a counted period
                 Clock.provisional.is_(True)
                 | (
                     (Clock.unit != Unit.HOURS.value)
@@ -215,7 +260,7 @@ def recompute_for_year(*, session: Session, calendar: WorkCalendar, year: int) -
         row.provisional = period.provisional
         row.explanation = _explanation(rule, period, computed) | {
             "rules": row.explanation.get("rules", []),
-            "recomputed_at": wall_clock.now().isoformat(),
+            "recomputed_at": now.isoformat(),
         }
     session.flush()
     return len(rows)

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetracker.auth.models import User
@@ -69,6 +69,10 @@ class ClockStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+_STATUSES = ", ".join(f"'{s.value}'" for s in ClockStatus)
+_UNITS = ", ".join(f"'{u.value}'" for u in Unit)
+
+
 class Clock(Base):
     """A deadline as a row: the due time is a column, scanned through a partial index."""
 
@@ -90,10 +94,15 @@ class Clock(Base):
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     provisional: Mapped[bool] = mapped_column(default=False)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The highest alert level raised for this clock so far (0: none); the alerts raise it.
+    alert_level: Mapped[int] = mapped_column(default=0, server_default="0")
 
     case: Mapped[Case] = relationship(back_populates="clocks")
 
     __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUSES})", name="status_known"),
+        CheckConstraint(f"unit IN ({_UNITS})", name="unit_known"),
+        CheckConstraint("alert_level >= 0", name="alert_level_not_negative"),
         Index(
             "ix_clocks_open_due",
             "due_at",
@@ -112,7 +121,9 @@ class Clock(Base):
 class ClockTerm(Base):
     """A region's rule or a client's contract term for one clock, e.g. 客户合同：12 小时内报告.
 
-    Exactly one of region_id / client_id is set. Where several apply, the earliest due wins.
+    Exactly one of region_id / client_id is set. A region's row that `overrides` is the
+    local regulation: it replaces the workflow's length there (杭州: 72 hours to file the
+    accident report). Every other row is a further limit; the earliest due wins.
     """
 
     __tablename__ = "clock_terms"
@@ -125,8 +136,11 @@ class ClockTerm(Base):
     unit: Mapped[Unit] = mapped_column(String(20))
     length: Mapped[int]
     basis: Mapped[str] = mapped_column(String(200))
+    overrides: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         CheckConstraint("(region_id IS NULL) <> (client_id IS NULL)", name="one_scope"),
         CheckConstraint("length > 0", name="length_positive"),
+        CheckConstraint(f"unit IN ({_UNITS})", name="unit_known"),
+        CheckConstraint("NOT overrides OR region_id IS NOT NULL", name="only_regions_override"),
     )

@@ -5,12 +5,11 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from casetracker.auth.models import User
-from casetracker.cases import words
+from casetracker.cases import registry, words
 from casetracker.cases.models import Case, CaseTransition, Clock
 from casetracker.cases.service import allowed_transitions
 from casetracker.core.clock import local
-from casetracker.core.i18n import N_, translate
-from casetracker.workflows import registry
+from casetracker.core.i18n import translate
 
 
 class FieldOut(BaseModel):
@@ -84,14 +83,11 @@ class CaseListOut(BaseModel):
     limit: int
 
 
-FOLLOW_UP_LABEL = N_("跟进")  # the label contact follow-up clocks are stored with
-
-
 def clock_out(case_type: str, row: Clock, now: datetime) -> ClockOut:
     return ClockOut(
         id=row.id,
         kind=row.kind,
-        label=registry.get(case_type).clock_label(row.kind, translate(row.label)),
+        label=registry.workflow(case_type).clock_label(row.kind, translate(row.label)),
         started_at=local(row.started_at),
         due_at=local(row.due_at),
         stopped_at=local(row.stopped_at) if row.stopped_at else None,
@@ -107,7 +103,7 @@ def clock_out(case_type: str, row: Clock, now: datetime) -> ClockOut:
 
 
 def _timeline(case: Case, row: CaseTransition) -> TimelineOut:
-    workflow = registry.get(case.type)
+    workflow = registry.workflow(case.type)
     spec = workflow.transition(row.name)
     label = str(spec.label) if spec else str(workflow.opening_event)
     return TimelineOut(
@@ -124,7 +120,7 @@ def _timeline(case: Case, row: CaseTransition) -> TimelineOut:
 
 
 def case_out(case: Case, user: User, now: datetime) -> CaseOut:
-    workflow = registry.get(case.type)
+    workflow = registry.workflow(case.type)
     return CaseOut(
         id=case.id,
         type=case.type,

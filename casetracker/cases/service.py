@@ -12,18 +12,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import Role, User
-from casetracker.cases import deadlines
+from casetracker.cases import deadlines, registry
 from casetracker.cases import fields as field_rules
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockStatus
 from casetracker.cases.rules import NO_REASSIGNMENT, require_open
+from casetracker.cases.types import GuardContext
 from casetracker.core.clock import CHINA_TZ, local
 from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
-from casetracker.workflows import registry
 from casetracker.workflows.engine import (
     ClockAction,
     FieldType,
-    GuardContext,
     TransitionSpec,
     Workflow,
 )
@@ -56,7 +55,7 @@ def open_case(
 ) -> Case:
     """Create a case in its workflow's initial state and start that state's clocks from the
     opening event (e.g. the accident time)."""
-    workflow = registry.get(case_type)
+    workflow = registry.workflow(case_type)
     if opened_at > now:
         raise Invalid(
             _("事件时间不能晚于当前时间"), field_errors={"opened_at": _("事件时间不能晚于当前时间")}
@@ -140,12 +139,12 @@ def reassign(*, session: Session, case: Case, owner: User, actor: User, now: dat
 
 def require_may_act(case: Case, user: User) -> None:
     """Contacts, uploads and transitions: the owner, or a supervisor."""
-    if not may_fire(registry.get(case.type), case, user) or user.role == Role.ADMIN:
+    if not may_fire(registry.workflow(case.type), case, user) or user.role == Role.ADMIN:
         raise Forbidden(_("只有案件负责人或主管可以处理此案件"))
 
 
 def allowed_transitions(case: Case, user: User) -> list[TransitionSpec]:
-    workflow = registry.get(case.type)
+    workflow = registry.workflow(case.type)
     if not may_fire(workflow, case, user):
         return []
     return workflow.allowed(case.state, user.role)
@@ -156,7 +155,7 @@ def fire(
     session: Session,
     case: Case,
     transition: str,
-    version: int | None,
+    version: int,
     raw_fields: dict[str, Any],
     actor: User,
     now: datetime,
@@ -173,8 +172,8 @@ def fire(
        event time; entering a final state cancels whatever still runs.
     6. The timeline row and the audit event join the same transaction.
     """
-    workflow = registry.get(case.type)
-    if version is not None and version != case.version:
+    workflow = registry.workflow(case.type)
+    if version != case.version:
         raise StaleVersion(
             _("案件已被他人更新（您的版本 {mine}，当前版本 {current}），请刷新后重试").format(
                 mine=version, current=case.version
@@ -199,8 +198,11 @@ def fire(
     _check_chronology(workflow, case, spec, event_at)
     if len(note) > 2000 or "\x00" in note:
         raise Invalid(_("备注过长或含有不允许的字符"))
+    checks = registry.get(case.type).guards
     for guard in spec.guards:
-        refusal = guard.check(GuardContext(session=session, case=case, fields=values))
+        refusal = checks[guard.name](
+            GuardContext(session=session, case=case, fields=values, now=now)
+        )
         if refusal:
             raise Invalid(refusal)
 

@@ -9,7 +9,9 @@ from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
+from casetracker.cases import registry
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
 from casetracker.cases.schemas import case_out
@@ -21,10 +23,18 @@ from casetracker.core.i18n import _
 from casetracker.core.pagination import paginate
 from casetracker.core.validation import PositiveId, blank_to_none, parse_int
 from casetracker.materials import service as materials_service
+from casetracker.packets import service as packet_service
 from casetracker.people import service as people_service
-from casetracker.web.deps import CurrentUser, DbSession, FormFields, PageNumber, RowId, require_role
+from casetracker.web.deps import (
+    CurrentCase,
+    CurrentUser,
+    DbSession,
+    FormFields,
+    PageNumber,
+    RowId,
+    require_role,
+)
 from casetracker.web.templating import render
-from casetracker.workflows import registry
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
 Filter = Annotated[PositiveId | None, BeforeValidator(blank_to_none), Query()]
@@ -61,7 +71,7 @@ def case_list(
         {
             "page": result,
             "cases": [case_out(c, user, now) for c in result.items],
-            "workflows": registry.WORKFLOWS,
+            "workflows": registry.workflows(),
             "type": type,
             "state": state,
             "client": client,
@@ -85,11 +95,10 @@ def case_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    """One case: facts, clocks, next steps, materials, contacts, timeline."""
-    from casetracker.injury import service as injury_service  # the one type with details
-    from casetracker.packets import service as packet_service  # packets render case pages
-
+    """One case: facts (with its type's details partial), clocks, next steps, materials,
+    contacts, packets, timeline."""
     now = clock.now()
+    case_type = registry.get(case.type)
     try:
         case_service.require_may_act(case, user)
         may_act = True
@@ -101,8 +110,9 @@ def case_page(
         {
             "case": case,
             "view": case_out(case, user, now),
-            "workflow": registry.get(case.type),
-            "details": injury_service.details(session=session, case=case),
+            "workflow": case_type.workflow,
+            "case_type": case_type,
+            "details": case_type.details(session, case),
             "checklist": materials_service.checklist(session=session, case=case),
             "contacts": contact_service.contacts(session=session, case=case),
             "specialists": people_service.list_specialists(session=session)
@@ -188,3 +198,27 @@ def case_fire(
             errors=exc.field_errors,
         )
     return RedirectResponse(f"/cases/{case.id}", 303)
+
+
+def back_to_case(case_id: int, anchor: str) -> Response:
+    """After a case-page form: back to the section it came from."""
+    return RedirectResponse(f"/cases/{case_id}#{anchor}", 303)
+
+
+@router.post("/cases/{case_id}/owner", dependencies=[Depends(require_role(Role.SUPERVISOR))])
+def reassign(
+    request: Request, session: DbSession, user: CurrentUser, case: CurrentCase, form: FormFields
+) -> Response:
+    owner = auth_service.get_user(session=session, username=form.get("owner", "")[:50])
+    refusal = None
+    if owner is None or owner.role != Role.SPECIALIST or not owner.is_active:
+        refusal = _("负责人应为在职专员")
+    elif owner.id == case.owner_id:
+        refusal = _("{name} 已是本案负责人").format(name=owner.display_name)
+    if refusal or owner is None:
+        return section_refused(request, session, case, user, "owner", Invalid(refusal or ""))
+    try:
+        case_service.reassign(session=session, case=case, owner=owner, actor=user, now=clock.now())
+    except Invalid as exc:  # a closed or withdrawn case keeps its owner
+        return section_refused(request, session, case, user, "owner", exc)
+    return back_to_case(case.id, "top")

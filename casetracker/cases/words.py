@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from casetracker.calendar.periods import UNIT_LABELS, Unit
 from casetracker.cases.models import Clock, ClockStatus
 from casetracker.core import clock as wall_clock
-from casetracker.core.i18n import _, translate
+from casetracker.core.i18n import _, current_locale, translate
 
 
 def span(delta: timedelta) -> str:
@@ -53,8 +53,6 @@ def _day(value: date | str) -> str:
 
 
 def _is_zh() -> bool:
-    from casetracker.core.i18n import current_locale
-
     return current_locale.get() != "en"
 
 

@@ -1,22 +1,20 @@
 """Logging a contact; a follow-up date becomes a `follow_up` clock, met by the next contact."""
 
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
-from casetracker.cases.models import Case, Clock, ClockStatus
+from casetracker.cases import deadlines
+from casetracker.cases.models import Case
 from casetracker.cases.rules import NO_FOLLOW_UPS, require_open
-from casetracker.cases.schemas import FOLLOW_UP_LABEL
 from casetracker.contacts.models import Contact
 from casetracker.contacts.schemas import ContactIn
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import _
-
-FOLLOW_UP = "follow_up"
 
 
 def log_contact(
@@ -40,10 +38,7 @@ def log_contact(
             _("跟进日期不能早于联系日期"),
             field_errors={"follow_up_on": _("跟进日期：不能早于联系日期")},
         )
-    for row in case.clocks:  # this contact is the follow-up an earlier one asked for
-        if row.kind == FOLLOW_UP and row.status == ClockStatus.OPEN:
-            row.status = ClockStatus.MET if contacted_at <= row.due_at else ClockStatus.MISSED
-            row.stopped_at = contacted_at
+    deadlines.meet_follow_ups(case=case, at=contacted_at)
     contact = Contact(
         case_id=case.id,
         party=data.party,
@@ -56,22 +51,8 @@ def log_contact(
     )
     session.add(contact)
     if data.follow_up_on is not None:
-        case.clocks.append(
-            Clock(
-                case_id=case.id,
-                kind=FOLLOW_UP,
-                label=FOLLOW_UP_LABEL,
-                basis="联系记录约定的跟进日期",
-                unit="calendar_days",
-                length=(data.follow_up_on - contacted_at.astimezone(CHINA_TZ).date()).days,
-                started_at=contacted_at,
-                start_event=_("联系记录"),
-                due_at=datetime.combine(data.follow_up_on, time(23, 59, 59), tzinfo=CHINA_TZ),
-                status=ClockStatus.OPEN,
-                pauses=[],
-                provisional=False,
-                explanation={},
-            )
+        deadlines.start_follow_up(
+            case=case, on=data.follow_up_on, at=contacted_at, start_event=_("联系记录")
         )
     session.flush()
     audit.record(

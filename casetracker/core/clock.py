@@ -1,4 +1,6 @@
-"""The only module that reads the wall clock, so tests can travel in time."""
+"""The wall clock and China's time zone: `now()` and `today()` are how the app reads the
+current time (so tests can travel in time), and Asia/Shanghai is fixed, not a setting,
+because legal deadlines run on China's calendar."""
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo

@@ -11,6 +11,7 @@ from datetime import date
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from casetracker.core import clock
 from casetracker.core.i18n import N_
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -82,7 +83,7 @@ def normalise_id_number(value: str, *, today: date | None = None) -> str:
         born = ric.get_birth_date(candidate)
     except ValidationError:
         raise InvalidIdentifier(N_("出生日期无效")) from None
-    if born.year < 1900 or born > (today or date.today()):
+    if born.year < 1900 or born > (today or clock.today()):
         raise InvalidIdentifier(N_("出生日期无效"))
     if int(candidate[:2]) not in PROVINCES:
         raise InvalidIdentifier(N_("地区码无效"))

@@ -3,7 +3,6 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,7 +21,6 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     secret_key: str = ""
-    timezone: str = "Asia/Shanghai"
     default_locale: str = "zh_CN"
     # Roles that see resident ID numbers whole (each such view is audited).
     id_full_view_roles: list[str] = Field(default_factory=lambda: ["admin"])
@@ -52,10 +50,6 @@ class Settings(BaseSettings):
                 "或留空由系统生成并保存在数据目录中"
             )
         return value
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
     @property
     def resolved_database_url(self) -> str:

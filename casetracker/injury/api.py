@@ -1,25 +1,17 @@
-"""JSON API: record an accident; log contacts and upload materials on any case."""
+"""JSON API: record an accident (立案)."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Form, UploadFile
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from casetracker.auth.models import User
-from casetracker.cases import service as case_service
 from casetracker.cases.schemas import CaseOut, case_out
-from casetracker.contacts import service as contact_service
-from casetracker.contacts.schemas import ContactIn
 from casetracker.core import clock
-from casetracker.core.clock import local
 from casetracker.injury import service as injury_service
 from casetracker.injury.schemas import AccidentIn
-from casetracker.materials import service as materials_service
-from casetracker.web.deps import DbSession, RowId, require_api_role
+from casetracker.web.deps import DbSession, require_api_role
 from casetracker.web.errors import API_ERRORS
-from casetracker.web.uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["injury"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
@@ -59,80 +51,3 @@ def record_accident(
     case, created = injury_service.record_accident(session=session, data=body, actor=user, now=now)
     out = case_out(case, user, now)
     return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)
-
-
-class ContactOut(BaseModel):
-    id: int
-    party: str
-    channel: str
-    note: str
-    follow_up_on: str | None
-    contacted_at: str
-    author: str
-
-
-@router.post("/cases/{case_id}/contacts", status_code=201, summary="记录一次联系")
-def log_contact(
-    case_id: RowId, session: DbSession, user: ApiCaller, body: Annotated[ContactIn, Body()]
-) -> ContactOut:
-    case = case_service.require_case(session=session, case_id=case_id)
-    case_service.require_may_act(case, user)
-    contact = contact_service.log_contact(
-        session=session, case=case, data=body, actor=user, now=clock.now()
-    )
-    return ContactOut(
-        id=contact.id,
-        party=contact.party,
-        channel=contact.channel,
-        note=contact.note,
-        follow_up_on=contact.follow_up_on.isoformat() if contact.follow_up_on else None,
-        contacted_at=local(contact.contacted_at).isoformat(),
-        author=contact.author_name,
-    )
-
-
-class AttachmentOut(BaseModel):
-    id: int
-    item: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-@router.post("/cases/{case_id}/attachments", status_code=201, summary="上传材料（PDF/JPG/PNG）")
-async def upload_attachment(
-    case_id: RowId,
-    session: DbSession,
-    user: ApiCaller,
-    item: Annotated[str, Form(max_length=40)],
-    file: UploadFile,
-) -> AttachmentOut:
-    content = await read_upload(file)
-    return await run_in_threadpool(
-        _store, session, user, case_id, item, file.filename or "", content
-    )
-
-
-def _store(
-    session: DbSession, user: User, case_id: int, item: str, filename: str, content: bytes
-) -> AttachmentOut:
-    case = case_service.require_case(session=session, case_id=case_id)
-    case_service.require_may_act(case, user)
-    row = materials_service.attach(
-        session=session,
-        case=case,
-        item_code=item,
-        filename=filename,
-        content=content,
-        actor=user,
-        now=clock.now(),
-    )
-    return AttachmentOut(
-        id=row.id,
-        item=row.item_code,
-        filename=row.filename,
-        content_type=row.content_type,
-        size=row.size,
-        sha256=row.sha256,
-    )

@@ -9,12 +9,14 @@ from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
+from casetracker.cases import registry
 from casetracker.cases.models import Case
 from casetracker.cases.rules import NO_UPLOADS, require_open
 from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import _, translate
 from casetracker.materials.images import UnreadableImage, check_image
 from casetracker.materials.models import Attachment, MaterialItem
+from casetracker.people.models import Region
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Recognised by their first bytes, never by the file name.
@@ -200,10 +202,7 @@ def save_item(
 ) -> MaterialItem:
     """Add an item, or (same type, region and code) rename it; a region's own row for a
     default code replaces the default there."""
-    from casetracker.people.models import Region
-    from casetracker.workflows import registry
-
-    if case_type not in registry.WORKFLOWS:
+    if case_type not in registry.names():
         raise Invalid(_("未知的案件类型：{type}").format(type=case_type))
     if region_id is not None and session.get(Region, region_id) is None:
         raise Invalid(_("参保地：不存在"))

@@ -1,24 +1,40 @@
-"""Admin page: the materials checklist per case type and region (data, not code)."""
+"""Pages: uploading and downloading a case's documents; the admin page of the materials
+checklist per case type and region (data, not code)."""
 
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from casetracker.auth.models import Role
-from casetracker.core.errors import Invalid
+from casetracker.auth.models import Role, User
+from casetracker.cases import registry
+from casetracker.cases import service as case_service
+from casetracker.cases.views import back_to_case, section_refused
+from casetracker.core import clock
+from casetracker.core.errors import DomainError, Invalid
 from casetracker.core.i18n import N_, _
 from casetracker.core.validation import OptionalId, text
 from casetracker.materials import service as materials_service
 from casetracker.people import service as people_service
-from casetracker.web.deps import CurrentUser, DbSession, FormFields, RowId, require_role
+from casetracker.web.deps import (
+    CurrentUser,
+    DbSession,
+    FormFields,
+    RowId,
+    WorkableCase,
+    client_ip,
+    require_role,
+)
 from casetracker.web.forms import validate_form
+from casetracker.web.responses import file_response
 from casetracker.web.templating import render
-from casetracker.workflows import registry
+from casetracker.web.uploads import read_upload
 
+case_router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
 router = APIRouter(
     prefix="/admin/materials",
     include_in_schema=False,
@@ -53,7 +69,7 @@ def _page(request: Request, session: DbSession, **extra: object) -> Response:
         {
             "items": materials_service.all_items(session=session),
             "regions": people_service.list_regions(session=session),
-            "workflows": registry.WORKFLOWS,
+            "workflows": registry.workflows(),
             **extra,
         },
         status_code=422 if extra.get("error") else 200,
@@ -87,3 +103,77 @@ def change_item(
         active=form.get("active") == "true",
     )
     return RedirectResponse("/admin/materials", 303)
+
+
+# --- a case's documents ---------------------------------------------------------------
+
+
+@case_router.post("/cases/{case_id}/attachments")
+async def upload(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case_id: RowId,
+    item: Annotated[str, Form(max_length=40)],
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    try:
+        content = await read_upload(file)
+    except Invalid as exc:  # too large: say so on the case page, like any other refusal
+        return await run_in_threadpool(_refused_upload, request, session, user, case_id, exc)
+    return await run_in_threadpool(
+        _upload, request, session, user, case_id, item, file.filename or "", content
+    )
+
+
+def _refused_upload(
+    request: Request, session: DbSession, user: User, case_id: int, exc: Invalid
+) -> Response:
+    case = case_service.require_case(session=session, case_id=case_id)
+    return section_refused(request, session, case, user, "materials", exc)
+
+
+def _upload(
+    request: Request,
+    session: DbSession,
+    user: User,
+    case_id: int,
+    item: str,
+    filename: str,
+    content: bytes,
+) -> Response:
+    case = case_service.require_case(session=session, case_id=case_id)
+    try:
+        case_service.require_may_act(case, user)
+        materials_service.attach(
+            session=session,
+            case=case,
+            item_code=item,
+            filename=filename,
+            content=content,
+            actor=user,
+            now=clock.now(),
+        )
+    except DomainError as exc:
+        return section_refused(request, session, case, user, "materials", exc)
+    return back_to_case(case.id, "materials")
+
+
+@case_router.get("/cases/{case_id}/attachments/{attachment_id}")
+def download(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case: WorkableCase,
+    attachment_id: RowId,
+) -> Response:
+    """The owner and supervisors, like packets: uploads carry whole ID numbers."""
+    row = materials_service.open_attachment(
+        session=session, case=case, attachment_id=attachment_id, actor=user, ip=client_ip(request)
+    )
+    return file_response(
+        row.content,
+        media_type=row.content_type,
+        filename=row.filename,
+        inline=row.content_type == "application/pdf",
+    )

@@ -84,7 +84,8 @@ class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
 
 @cache
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(FORMS)), autoescape=select_autoescape())
+    """Form templates: `forms/`, then the folders case types bring (`add_forms_dir`)."""
+    env = Environment(loader=FileSystemLoader([str(FORMS)]), autoescape=select_autoescape())
     env.globals["font_sans"] = pylopdf_fonts_zh_cn.sans_path().as_uri()
     env.globals["font_serif"] = pylopdf_fonts_zh_cn.serif_path().as_uri()
     return env
@@ -93,6 +94,14 @@ def environment() -> Environment:
 @cache
 def font_config() -> FontConfiguration:
     return FontConfiguration()
+
+
+def add_forms_dir(folder: Path) -> None:
+    """Let packets use a case type's own form templates (kept outside `forms/`)."""
+    loader = environment().loader
+    assert isinstance(loader, FileSystemLoader)
+    if str(folder) not in loader.searchpath:
+        loader.searchpath.append(str(folder))
 
 
 def html(

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
+from casetracker.cases import registry
 from casetracker.cases.models import Case
 from casetracker.cases.schemas import case_out
+from casetracker.cases.types import PacketSpec
 from casetracker.contacts import service as contact_service
 from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
 from casetracker.core.clock import CHINA_TZ, local
@@ -21,12 +23,9 @@ from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.core.identifiers import birth_date
 from casetracker.core.settings import Settings
-from casetracker.injury import service as injury_service
 from casetracker.materials import service as materials_service
 from casetracker.packets import render
 from casetracker.packets.models import Packet
-from casetracker.packets.types import PACKET_TYPES, PacketType
-from casetracker.workflows import registry
 
 TEMPLATE_REVISION = "1"  # bump when forms change, so unchanged cases still get new versions
 
@@ -49,9 +48,9 @@ def cn_datetime(value: datetime | None) -> str:
 render.environment().filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
 
 
-def require_type(*, case: Case, packet_type: str) -> PacketType:
-    spec = PACKET_TYPES.get(packet_type)
-    if spec is None or spec.case_type != case.type:
+def require_type(*, case: Case, packet_type: str) -> PacketSpec:
+    spec = registry.packet(case.type, packet_type)
+    if spec is None:
         raise Invalid(
             _("没有这种申报材料：{type}").format(type=packet_type[:40]),
             field_errors={"type": _("材料类型：不存在")},
@@ -68,7 +67,7 @@ def context(
     *,
     session: Session,
     case: Case,
-    spec: PacketType,
+    spec: PacketSpec,
     actor: User,
     settings: Settings,
     now: datetime,
@@ -91,7 +90,7 @@ def context(
         "id_number": person.id_number if person else "",
         "person_sex": ("男" if int(person.id_number[16]) % 2 else "女") if person else "",
         "person_birth": cn_date(born),
-        "details": injury_service.details(session=session, case=case),
+        "details": registry.get(case.type).details(session, case),
         "checklist": checklist,
         "clocks": case_out(case, actor, now).clocks,
         "contacts": contact_service.contacts(session=session, case=case),
@@ -146,7 +145,7 @@ def preview_html(
 
 
 def _fingerprint(
-    case: Case, spec: PacketType, plans: list[render.AttachmentPlan], final: bool
+    case: Case, spec: PacketSpec, plans: list[render.AttachmentPlan], final: bool
 ) -> str:
     parts = [
         TEMPLATE_REVISION,
@@ -256,6 +255,5 @@ def open_packet(
     return packet
 
 
-def types_for(case: Case) -> list[PacketType]:
-    registry.get(case.type)
-    return [t for t in PACKET_TYPES.values() if t.case_type == case.type]
+def types_for(case: Case) -> list[PacketSpec]:
+    return list(registry.get(case.type).packets)

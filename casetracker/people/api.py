@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from casetracker.auth.models import User
 from casetracker.core.identifiers import mask_id_number
@@ -10,7 +10,7 @@ from casetracker.core.pagination import fetch_slice
 from casetracker.people import service as people_service
 from casetracker.people.models import Client, InsuredPerson
 from casetracker.people.schemas import ClientOut, InsuredOut, ListOut
-from casetracker.web.deps import AppSettings, DbSession, RowId, client_ip, require_api_role
+from casetracker.web.deps import AppSettings, DbSession, RowId, require_api_role
 from casetracker.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["people"], responses=API_ERRORS)
@@ -81,7 +81,6 @@ def list_insured(
 @router.get("/insured/{insured_id}", summary="参保人详情")
 def get_insured(
     insured_id: RowId,
-    request: Request,
     session: DbSession,
     user: ApiCaller,
     settings: AppSettings,
@@ -89,13 +88,7 @@ def get_insured(
     """The ID number is whole for the roles in `CASETRACKER_ID_FULL_VIEW_ROLES` (admin by
     default), each view audited (`insured.id_number_viewed`); masked for everyone else."""
     person = people_service.require_insured(session=session, person_id=insured_id)
-    full = people_service.may_see_full_id(user, settings)
-    if full:
-        people_service.record_full_id_view(
-            session=session,
-            people=[person],
-            actor=user,
-            ip=client_ip(request),
-            via="api_insured_detail",
-        )
+    full = people_service.show_full_id(
+        session=session, person=person, actor=user, settings=settings, via="api_insured_detail"
+    )
     return _insured_out(person, full=full)

@@ -11,7 +11,8 @@ from casetracker.core.db import Base, UTCDateTime
 
 
 class Region(Base):
-    """参保地: 本市 (handled at our own bureau) or a 外地 city; its rules are columns."""
+    """参保地: 本市 (handled at our own bureau) or a 外地 city. Its own clock lengths (the
+    local regulation) are `ClockTerm` rows."""
 
     __tablename__ = "regions"
 
@@ -19,14 +20,8 @@ class Region(Base):
     name: Mapped[str] = mapped_column(String(50), unique=True)
     is_local: Mapped[bool] = mapped_column(default=False)  # 本市
     cutoff_day: Mapped[int] = mapped_column(default=15)  # monthly declaration cut-off (1–28)
-    injury_report_hours: Mapped[int] = mapped_column(default=24)  # 工伤快报 window
-    written_report_working_days: Mapped[int] = mapped_column(default=5)  # 书面报告
 
-    __table_args__ = (
-        CheckConstraint("cutoff_day BETWEEN 1 AND 28", name="cutoff_day_range"),
-        CheckConstraint("injury_report_hours > 0", name="report_hours_positive"),
-        CheckConstraint("written_report_working_days > 0", name="written_days_positive"),
-    )
+    __table_args__ = (CheckConstraint("cutoff_day BETWEEN 1 AND 28", name="cutoff_day_range"),)
 
 
 class SalesRep(Base):

@@ -1,6 +1,6 @@
 """Reads and writes of clients and insured people. Services flush; the caller commits."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -58,6 +58,43 @@ def all_clients(*, session: Session) -> list[Client]:
     return list(session.scalars(select(Client).order_by(Client.name)))
 
 
+Row = TypeVar("Row", Client, InsuredPerson)
+
+
+def _save(
+    *,
+    session: Session,
+    model: type[Row],
+    row: Row | None,
+    fields: list[str],
+    values: dict[str, Any],
+    subject_type: str,
+    actor: User,
+) -> Row:
+    """Create (`row` None) or update a row from checked values, and audit it: a creation
+    as `<subject_type>.created` with what was stored, an update as `.updated` with before
+    and after, and only when something changed."""
+    before = None if row is None else audit.snapshot(row, fields)
+    if row is None:
+        row = model(created_at=clock.now())
+    for field, value in values.items():
+        setattr(row, field, value)
+    session.add(row)
+    session.flush()
+    after = audit.snapshot(row, fields)
+    if after != before:
+        audit.record(
+            session=session,
+            actor=actor,
+            action=f"{subject_type}.{'created' if before is None else 'updated'}",
+            subject_type=subject_type,
+            subject_id=row.id,
+            before=before,
+            after=after,
+        )
+    return row
+
+
 # --- clients -------------------------------------------------------------------------------
 
 
@@ -111,40 +148,20 @@ def _check_client_refs(session: Session, data: ClientForm, client_id: int | None
         raise Invalid("；".join(errors.values()), field_errors=errors)
 
 
-def create_client(*, session: Session, data: ClientForm, actor: User) -> Client:
-    _check_client_refs(session, data, None)
-    client = Client(**data.model_dump(), created_at=clock.now())
-    session.add(client)
-    session.flush()
-    audit.record(
+def save_client(
+    *, session: Session, existing: Client | None, data: ClientForm, actor: User
+) -> Client:
+    """Create a client (`existing` None) or update one, with its audit row."""
+    _check_client_refs(session, data, existing.id if existing else None)
+    return _save(
         session=session,
-        actor=actor,
-        action="client.created",
+        model=Client,
+        row=existing,
+        fields=CLIENT_FIELDS,
+        values=data.model_dump(),
         subject_type="client",
-        subject_id=client.id,
-        after=audit.snapshot(client, CLIENT_FIELDS),
+        actor=actor,
     )
-    return client
-
-
-def update_client(*, session: Session, client: Client, data: ClientForm, actor: User) -> Client:
-    _check_client_refs(session, data, client.id)
-    before = audit.snapshot(client, CLIENT_FIELDS)
-    for field, value in data.model_dump().items():
-        setattr(client, field, value)
-    session.flush()
-    after = audit.snapshot(client, CLIENT_FIELDS)
-    if after != before:
-        audit.record(
-            session=session,
-            actor=actor,
-            action="client.updated",
-            subject_type="client",
-            subject_id=client.id,
-            before=before,
-            after=after,
-        )
-    return client
 
 
 # --- insured people ------------------------------------------------------------------------
@@ -238,45 +255,35 @@ def _resolve_insured(
     return values
 
 
-def create_insured(*, session: Session, data: InsuredForm, actor: User) -> InsuredPerson:
-    person = InsuredPerson(**_resolve_insured(session, data, None), created_at=clock.now())
-    session.add(person)
-    session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action="insured.created",
-        subject_type="insured",
-        subject_id=person.id,
-        after=audit.snapshot(person, INSURED_FIELDS),
-    )
-    return person
-
-
-def update_insured(
-    *, session: Session, person: InsuredPerson, data: InsuredForm, actor: User
+def save_insured(
+    *, session: Session, existing: InsuredPerson | None, data: InsuredForm, actor: User
 ) -> InsuredPerson:
-    values = _resolve_insured(session, data, person)
-    before = audit.snapshot(person, INSURED_FIELDS)
-    for field, value in values.items():
-        setattr(person, field, value)
-    session.flush()
-    after = audit.snapshot(person, INSURED_FIELDS)
-    if after != before:
-        audit.record(
-            session=session,
-            actor=actor,
-            action="insured.updated",
-            subject_type="insured",
-            subject_id=person.id,
-            before=before,
-            after=after,
-        )
-    return person
+    """Create an insured person (`existing` None) or update one, with its audit row; on
+    update a blank ID number keeps the stored one."""
+    return _save(
+        session=session,
+        model=InsuredPerson,
+        row=existing,
+        fields=INSURED_FIELDS,
+        values=_resolve_insured(session, data, existing),
+        subject_type="insured",
+        actor=actor,
+    )
 
 
 def may_see_full_id(user: User, settings: Settings) -> bool:
     return user.role.value in settings.id_full_view_roles
+
+
+def show_full_id(
+    *, session: Session, person: InsuredPerson, actor: User, settings: Settings, via: str
+) -> bool:
+    """Whether the actor sees the person's ID number whole; when so, the view is audited
+    (with the request's address, which the audit log takes from the request context)."""
+    full = may_see_full_id(actor, settings)
+    if full:
+        record_full_id_view(session=session, people=[person], actor=actor, ip=None, via=via)
+    return full
 
 
 def record_full_id_view(

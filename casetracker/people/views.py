@@ -1,15 +1,20 @@
 """Pages for clients (客户) and insured people (参保人): lists with search, detail, edit."""
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from casetracker.auth.models import User
 from casetracker.core.errors import Invalid
 from casetracker.core.validation import PositiveId, blank_to_none
 from casetracker.people import service as people_service
+from casetracker.people.models import Client, InsuredPerson
 from casetracker.people.schemas import ClientForm, InsuredForm
 from casetracker.web.deps import (
     AppSettings,
@@ -19,10 +24,9 @@ from casetracker.web.deps import (
     PageNumber,
     RowId,
     SearchText,
-    client_ip,
     require_role,
 )
-from casetracker.web.forms import validate_form
+from casetracker.web.forms import form_refused, validate_form
 from casetracker.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
@@ -30,6 +34,77 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role()
 
 Filter = Annotated[PositiveId | None, BeforeValidator(blank_to_none), Query()]
 Status = Annotated[str, Query(pattern="^(|active|left)$")]
+
+F = TypeVar("F", bound=BaseModel)
+F_contra = TypeVar("F_contra", bound=BaseModel, contravariant=True)
+R = TypeVar("R", Client, InsuredPerson)
+WRITE_ONLY = {"id_number"}  # edit forms never show it: a blank field keeps the stored one
+
+
+class _Save(Protocol[F_contra, R]):
+    def __call__(self, *, session: Session, existing: R | None, data: F_contra, actor: User) -> R:
+        """Create (`existing` None) or update a row from validated form data."""
+
+
+@dataclass(frozen=True)
+class _EditPage(Generic[F, R]):
+    """One kind of row's form page, for a new row and an edit alike."""
+
+    template: str
+    subject: str  # the template's name for the row being edited (None for a new one)
+    path: str  # where a saved row is shown: path/id
+    form: type[F]
+    choices: Callable[[Session], dict[str, Any]]  # what the form's <select>s offer
+    save: _Save[F, R]
+
+
+def _form_page(
+    request: Request,
+    session: DbSession,
+    page: _EditPage[F, R],
+    row: R | None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    """A new row's empty form (starting from `values`), or an edit's from the stored row."""
+    if row is not None:
+        values = {f: getattr(row, f) for f in page.form.model_fields if f not in WRITE_ONLY}
+    return render(
+        request,
+        page.template,
+        {page.subject: row, "values": values, "errors": {}, **page.choices(session)},
+    )
+
+
+def _submit(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    page: _EditPage[F, R],
+    row: R | None,
+    form: dict[str, str],
+) -> Response:
+    """Validate and save: then the saved row's page, or else the form again with what was
+    typed and the errors (422, the transaction rolled back)."""
+    try:
+        data = validate_form(page.form, form)
+        saved = page.save(session=session, existing=row, data=data, actor=user)
+    except Invalid as exc:
+        return form_refused(
+            request,
+            session,
+            page.template,
+            {
+                page.subject: row,
+                "values": dict(form),
+                "errors": exc.field_errors,
+                "error": exc.message,
+                **page.choices(session),
+            },
+        )
+    return RedirectResponse(f"{page.path}/{saved.id}", 303)
+
+
+# --- clients -------------------------------------------------------------------------------
 
 
 def _client_choices(session: DbSession) -> dict[str, Any]:
@@ -40,7 +115,14 @@ def _client_choices(session: DbSession) -> dict[str, Any]:
     }
 
 
-# --- clients -------------------------------------------------------------------------------
+CLIENT_PAGE = _EditPage(
+    template="people/client_form.html",
+    subject="client",
+    path="/clients",
+    form=ClientForm,
+    choices=_client_choices,
+    save=people_service.save_client,
+)
 
 
 @router.get("/clients")
@@ -70,34 +152,14 @@ def client_list(
 
 @router.get("/clients/new")
 def client_new(request: Request, session: DbSession) -> Response:
-    return render(
-        request,
-        "people/client_form.html",
-        {"client": None, "values": {}, "errors": {}, **_client_choices(session)},
-    )
+    return _form_page(request, session, CLIENT_PAGE, None, {})
 
 
 @router.post("/clients/new")
 def client_create(
     request: Request, session: DbSession, user: CurrentUser, form: FormFields
 ) -> Response:
-    try:
-        data = validate_form(ClientForm, form)
-        client = people_service.create_client(session=session, data=data, actor=user)
-    except Invalid as exc:
-        return render(
-            request,
-            "people/client_form.html",
-            {
-                "client": None,
-                "values": form,
-                "errors": exc.field_errors,
-                "error": exc.message,
-                **_client_choices(session),
-            },
-            status_code=422,
-        )
-    return RedirectResponse(f"/clients/{client.id}", 303)
+    return _submit(request, session, user, CLIENT_PAGE, None, form)
 
 
 @router.get("/clients/{client_id}")
@@ -110,12 +172,7 @@ def client_detail(request: Request, session: DbSession, client_id: RowId) -> Res
 @router.get("/clients/{client_id}/edit")
 def client_edit(request: Request, session: DbSession, client_id: RowId) -> Response:
     client = people_service.require_client(session=session, client_id=client_id)
-    values = {f: getattr(client, f) for f in people_service.CLIENT_FIELDS}
-    return render(
-        request,
-        "people/client_form.html",
-        {"client": client, "values": values, "errors": {}, **_client_choices(session)},
-    )
+    return _form_page(request, session, CLIENT_PAGE, client)
 
 
 @router.post("/clients/{client_id}/edit")
@@ -123,23 +180,7 @@ def client_update(
     request: Request, session: DbSession, user: CurrentUser, client_id: RowId, form: FormFields
 ) -> Response:
     client = people_service.require_client(session=session, client_id=client_id)
-    try:
-        data = validate_form(ClientForm, form)
-        people_service.update_client(session=session, client=client, data=data, actor=user)
-    except Invalid as exc:
-        return render(
-            request,
-            "people/client_form.html",
-            {
-                "client": client,
-                "values": form,
-                "errors": exc.field_errors,
-                "error": exc.message,
-                **_client_choices(session),
-            },
-            status_code=422,
-        )
-    return RedirectResponse(f"/clients/{client.id}", 303)
+    return _submit(request, session, user, CLIENT_PAGE, client, form)
 
 
 # --- insured people ------------------------------------------------------------------------
@@ -150,6 +191,16 @@ def _insured_choices(session: DbSession) -> dict[str, Any]:
         "regions": people_service.list_regions(session=session),
         "clients": people_service.all_clients(session=session),
     }
+
+
+INSURED_PAGE = _EditPage(
+    template="people/insured_form.html",
+    subject="person",
+    path="/insured",
+    form=InsuredForm,
+    choices=_insured_choices,
+    save=people_service.save_insured,
+)
 
 
 @router.get("/insured")
@@ -181,47 +232,14 @@ def insured_list(
 
 @router.get("/insured/new")
 def insured_new(request: Request, session: DbSession, client: Filter = None) -> Response:
-    return render(
-        request,
-        "people/insured_form.html",
-        {
-            "person": None,
-            "values": {"client_id": client},
-            "errors": {},
-            **_insured_choices(session),
-        },
-    )
-
-
-def _insured_form_error(
-    request: Request, session: DbSession, person: Any, form: dict[str, str], exc: Invalid
-) -> Response:
-    # On edit the stored number never goes back into the form; what was typed does.
-    values = dict(form)
-    return render(
-        request,
-        "people/insured_form.html",
-        {
-            "person": person,
-            "values": values,
-            "errors": exc.field_errors,
-            "error": exc.message,
-            **_insured_choices(session),
-        },
-        status_code=422,
-    )
+    return _form_page(request, session, INSURED_PAGE, None, {"client_id": client})
 
 
 @router.post("/insured/new")
 def insured_create(
     request: Request, session: DbSession, user: CurrentUser, form: FormFields
 ) -> Response:
-    try:
-        data = validate_form(InsuredForm, form)
-        person = people_service.create_insured(session=session, data=data, actor=user)
-    except Invalid as exc:
-        return _insured_form_error(request, session, None, form, exc)
-    return RedirectResponse(f"/insured/{person.id}", 303)
+    return _submit(request, session, user, INSURED_PAGE, None, form)
 
 
 @router.get("/insured/{person_id}")
@@ -233,27 +251,16 @@ def insured_detail(
     person_id: RowId,
 ) -> Response:
     person = people_service.require_insured(session=session, person_id=person_id)
-    full = people_service.may_see_full_id(user, settings)
-    if full:
-        people_service.record_full_id_view(
-            session=session,
-            people=[person],
-            actor=user,
-            ip=client_ip(request),
-            via="insured_detail",
-        )
+    full = people_service.show_full_id(
+        session=session, person=person, actor=user, settings=settings, via="insured_detail"
+    )
     return render(request, "people/insured_detail.html", {"person": person, "full_id": full})
 
 
 @router.get("/insured/{person_id}/edit")
 def insured_edit(request: Request, session: DbSession, person_id: RowId) -> Response:
     person = people_service.require_insured(session=session, person_id=person_id)
-    values = {f: getattr(person, f) for f in people_service.INSURED_FIELDS if f != "id_number"}
-    return render(
-        request,
-        "people/insured_form.html",
-        {"person": person, "values": values, "errors": {}, **_insured_choices(session)},
-    )
+    return _form_page(request, session, INSURED_PAGE, person)
 
 
 @router.post("/insured/{person_id}/edit")
@@ -261,9 +268,4 @@ def insured_update(
     request: Request, session: DbSession, user: CurrentUser, person_id: RowId, form: FormFields
 ) -> Response:
     person = people_service.require_insured(session=session, person_id=person_id)
-    try:
-        data = validate_form(InsuredForm, form)
-        people_service.update_insured(session=session, person=person, data=data, actor=user)
-    except Invalid as exc:
-        return _insured_form_error(request, session, person, form, exc)
-    return RedirectResponse(f"/insured/{person.id}", 303)
+    return _submit(request, session, user, INSURED_PAGE, person, form)

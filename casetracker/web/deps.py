@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
+from casetracker.cases import service as case_service
+from casetracker.cases.models import Case
 from casetracker.core import clock
 from casetracker.core.i18n import _
 from casetracker.core.settings import Settings
@@ -129,3 +131,29 @@ FormFields = Annotated[dict[str, str], Depends(_form_fields)]
 RowId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 SearchText = Annotated[str, Query(max_length=100)]
+
+
+# --- the case a route works on -------------------------------------------------------------
+
+
+def _current_case(session: DbSession, case_id: Annotated[int, Path(ge=1, le=MAX_DB_INT)]) -> Case:
+    return case_service.require_case(session=session, case_id=case_id)
+
+
+CurrentCase = Annotated[Case, Depends(_current_case)]
+"""The case named by the path's `case_id` (404 when there is none); anyone signed in reads."""
+
+
+def _page_workable_case(case: CurrentCase, user: CurrentUser) -> Case:
+    case_service.require_may_act(case, user)
+    return case
+
+
+def _api_workable_case(case: CurrentCase, user: ApiUser) -> Case:
+    case_service.require_may_act(case, user)
+    return case
+
+
+WorkableCase = Annotated[Case, Depends(_page_workable_case)]
+"""The case, for its owner or a supervisor (403 otherwise): uploads, contacts, packets."""
+ApiWorkableCase = Annotated[Case, Depends(_api_workable_case)]

@@ -1,5 +1,6 @@
 """Every error becomes a page or a JSON body with a `detail` in the user's language; never a 500
-for bad input. Routes need no try blocks: they raise, and these handlers answer."""
+for bad input. Routes raise and these handlers answer; a route catches an error only to show it
+on the page it came from (a form with the user's input kept)."""
 
 import logging
 from typing import Any

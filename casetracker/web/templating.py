@@ -3,6 +3,7 @@
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
@@ -12,6 +13,8 @@ from starlette.responses import Response
 
 from casetracker.audit import service as audit_service
 from casetracker.auth.models import ROLE_LABELS, Role
+from casetracker.cases import registry
+from casetracker.cases.types import NavEntry
 from casetracker.core import clock, i18n
 from casetracker.core.identifiers import mask_id_number
 from casetracker.core.paths import TEMPLATES
@@ -19,7 +22,7 @@ from casetracker.web.csrf import csrf_token
 
 templates = Jinja2Templates(
     env=Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=FileSystemLoader([str(TEMPLATES)]),
         autoescape=select_autoescape(),
         extensions=["jinja2.ext.i18n"],
     )
@@ -66,7 +69,22 @@ templates.env.filters.update(
 templates.env.filters.update(
     action=audit_service.action_label, masked=audit_service.masked, translate=i18n.translate
 )
-templates.env.globals.update(locales=i18n.LOCALES)
+
+
+def add_templates_dir(folder: Path) -> None:
+    """Let pages include a case type's own partials (kept outside `templates/`)."""
+    loader = templates.env.loader
+    assert isinstance(loader, FileSystemLoader)
+    if str(folder) not in loader.searchpath:
+        loader.searchpath.append(str(folder))
+
+
+def _case_nav() -> list[NavEntry]:
+    """The header links the registered case types bring (their intake pages)."""
+    return [entry for case_type in registry.all_types() for entry in case_type.nav]
+
+
+templates.env.globals.update(locales=i18n.LOCALES, case_nav=_case_nav)
 
 
 def render(

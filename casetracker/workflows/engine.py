@@ -8,7 +8,6 @@ describes and checks, so it can be tested without a database.
 """
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +42,8 @@ class FieldSpec:
     type: FieldType
     required: bool = True
     max_length: int = 500
+    # How the timeline names a true yes/no field (else its label), e.g. 简易案件.
+    shown_as: Label | None = None
 
 
 class ClockOp(enum.StrEnum):
@@ -83,7 +84,7 @@ def cancel(kind: str) -> ClockAction:
 class ClockSpec:
     """A deadline: `length` `unit`s from the event that starts it, citing its `basis`.
 
-    `region_length` names a Region column holding this region's own length (same unit);
+    A region's own rule (`ClockTerm` with `overrides`) replaces the length there;
     `variants` shorten or lengthen it when a boolean transition field is true, e.g.
     `(("simple", 15),)` for the 15-day decision on simple cases. Client contract terms and
     region terms stored as `ClockTerm` rows also apply; the stricter (earliest due) wins.
@@ -94,8 +95,9 @@ class ClockSpec:
     unit: Unit
     length: int
     basis: str
-    region_length: str | None = None
     variants: tuple[tuple[str, int], ...] = ()
+    # The length is a local regulation: each region sets its own (an overriding ClockTerm).
+    regional: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,21 +110,13 @@ class StateSpec:
 
 
 @dataclass(frozen=True)
-class GuardContext:
-    """What a guard may look at: the session, the case and the transition's fields."""
-
-    session: Any
-    case: Any
-    fields: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class Guard:
-    """A condition that must hold; `check` returns the refusal in words, or None."""
+    """A condition that must hold before a transition fires, named and described here; its
+    implementation comes with the case type's registry entry (`cases.types.CaseType`), so
+    a workflow stays plain data that imports no domain."""
 
     name: str
     description: Label
-    check: Callable[[GuardContext], str | None]
 
 
 @dataclass(frozen=True)

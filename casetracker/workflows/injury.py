@@ -1,20 +1,17 @@
 """工伤认定: a work injury from the accident report to the bureau's decision.
 
 Clocks cite their basis; lengths and units follow the trade's reference, DOMAIN.md
-(《工伤保险条例》, 《工伤认定办法》, 行政复议法, 行政诉讼法). Report windows are per
-region (Region columns) and may be shortened by a client's contract (ClockTerm rows): the
-stricter wins.
+(《工伤保险条例》, 《工伤认定办法》, 行政复议法, 行政诉讼法). Report windows are set per
+region (a region's `ClockTerm` that overrides the default) and may be shortened by a client's
+contract (a `ClockTerm` of the client): the stricter wins.
 """
 
-from casetracker.auth.models import Role
 from casetracker.calendar.periods import Unit
-from casetracker.core.i18n import _
 from casetracker.workflows.engine import (
     ClockSpec,
     FieldSpec,
     FieldType,
     Guard,
-    GuardContext,
     Label,
     StateSpec,
     TransitionSpec,
@@ -29,22 +26,10 @@ from casetracker.workflows.engine import (
 TYPE = "injury"
 WITHDRAWN = "withdrawn"
 
-
-def _materials_complete(context: GuardContext) -> str | None:
-    from casetracker.materials import service as materials  # materials need cases' models
-
-    missing = materials.missing_required(session=context.session, case=context.case)
-    if not missing:
-        return None
-    return _("材料不齐，不能提交申请。缺少：{items}").format(items="、".join(missing))
-
-
 MATERIALS_COMPLETE = Guard(
     "materials_complete",
     Label("材料清单中的必备材料已全部上传", "Every required document on the checklist is uploaded"),
-    _materials_complete,
 )
-STAFF = (Role.SPECIALIST, Role.SUPERVISOR)
 
 
 def _date(name: str, zh: str, en: str) -> FieldSpec:
@@ -58,7 +43,7 @@ CLOCKS = (
         Unit.HOURS,
         24,
         "参保地工伤快报时限（地方规定）",
-        region_length="injury_report_hours",
+        regional=True,
     ),
     ClockSpec(
         "written_report",
@@ -66,7 +51,7 @@ CLOCKS = (
         Unit.WORKING_DAYS,
         5,
         "参保地书面报告时限（地方规定）",
-        region_length="written_report_working_days",
+        regional=True,
     ),
     ClockSpec(
         "recognition_application",
@@ -178,6 +163,7 @@ TRANSITIONS = (
                 Label("事实清楚、权利义务明确（简易）", "Simple case"),
                 FieldType.BOOL,
                 required=False,
+                shown_as=Label("简易案件", "Simple case"),
             ),
         ),
         event_field="accepted_on",

@@ -7,10 +7,11 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from casetracker.calendar.periods import UNIT_LABELS
+from casetracker.cases import registry
 from casetracker.core.i18n import N_, translate
 from casetracker.web.deps import require_role
 from casetracker.web.templating import render
-from casetracker.workflows import diagram, registry
+from casetracker.workflows import diagram
 
 OP_LABELS = {
     "start": N_("开始"),
@@ -24,12 +25,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role()
 
 @router.get("/workflows")
 def workflow_index(request: Request) -> Response:
-    return render(request, "workflows/index.html", {"workflows": registry.WORKFLOWS})
+    return render(request, "workflows/index.html", {"workflows": registry.workflows()})
 
 
 @router.get("/workflows/{case_type}")
 def workflow_help(request: Request, case_type: Annotated[str, Path(max_length=30)]) -> Response:
-    workflow = registry.get(case_type)
+    workflow = registry.workflow(case_type)
     try:
         svg: Markup | None = Markup(diagram.svg(workflow))  # our own dot output, labels escaped
     except diagram.DiagramUnavailable:

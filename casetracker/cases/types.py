@@ -1,0 +1,106 @@
+"""What a duty (case type) brings to the engine: one `CaseType` entry, registered once.
+
+The generic code — case pages and lists, the desk, packets, the audit log, navigation —
+asks the registry (`cases.registry`) for these and never names a type.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from casetracker.cases.models import Case
+from casetracker.workflows.engine import Label, Workflow
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """What a guard may look at when a transition is about to fire."""
+
+    session: Session
+    case: Case
+    fields: Mapping[str, object]
+    now: datetime
+
+
+# A guard's implementation: the refusal in words, or None when the transition may go.
+GuardCheck = Callable[[GuardContext], str | None]
+# The type's own facts about a case (the injury's accident report), for its details partial.
+DetailsLoader = Callable[[Session, Case], object | None]
+
+
+@dataclass(frozen=True)
+class PacketSpec:
+    """A packet a case of this type can print: its forms (Jinja2 templates under forms/,
+    in order), whether the checklist's uploads follow them, and the states from which it is
+    final (below them it carries a 草稿 watermark)."""
+
+    name: str
+    label: Label
+    forms: tuple[str, ...]
+    attachments: bool
+    final_states: frozenset[str]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the header, e.g. the intake page."""
+
+    path: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """One duty on the engine.
+
+    - `workflow`: its declarative state machine (`casetracker/workflows/<type>.py`).
+    - `guards`: the implementation of every guard the workflow names.
+    - `details_template` / `load_details`: the partial the case page and the packets
+      include with what `load_details` returns (None: the type has no details table).
+    - `nav`: header links (its intake page).
+    - `packets`: the packets it prints.
+    - `audit_labels`: names for its own audit actions besides its transitions (which are
+      labelled from the workflow).
+    - Its materials checklist is data (`material_items`), seeded by its migration and edited
+      at /admin/materials.
+    """
+
+    workflow: Workflow
+    guards: Mapping[str, GuardCheck] = field(default_factory=dict)
+    details_template: str | None = None
+    load_details: DetailsLoader | None = None
+    nav: tuple[NavEntry, ...] = ()
+    packets: tuple[PacketSpec, ...] = ()
+    audit_labels: Mapping[str, str] = field(default_factory=dict)
+    # Folders of its own page partials and form templates, when it keeps them outside
+    # `templates/` and `forms/` (a duty shipped as a separate package, the tests' own type).
+    templates_dir: Path | None = None
+    forms_dir: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.workflow.type
+
+    @property
+    def label(self) -> Label:
+        return self.workflow.label
+
+    def details(self, session: Session, case: Case) -> object | None:
+        return self.load_details(session, case) if self.load_details else None
+
+    def packet(self, name: str) -> PacketSpec | None:
+        return next((p for p in self.packets if p.name == name), None)
+
+    def problems(self) -> list[str]:
+        """What makes the entry unusable: a guard without its implementation, two packets
+        with one name."""
+        named = {g.name for t in self.workflow.transitions for g in t.guards}
+        found = [f"guard {name} has no implementation" for name in sorted(named - set(self.guards))]
+        names = [p.name for p in self.packets]
+        found += [
+            f"packet {n} listed twice" for n in sorted({n for n in names if names.count(n) > 1})
+        ]
+        return found

@@ -1,0 +1,66 @@
+"""What the home page (我的工作台) shows: the user's open cases, nearest deadline first, the
+clients they look after and how many people are insured. Reads only."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from casetracker.auth.models import Role, User
+from casetracker.cases import service as case_service
+from casetracker.cases.schemas import CaseOut, case_out
+from casetracker.people.models import Client, InsuredPerson
+
+DESK_CASES = 50
+
+
+@dataclass(frozen=True)
+class Desk:
+    cases: list[CaseOut]  # open cases, nearest open clock first, at most DESK_CASES
+    my_clients: list[Client]
+    counts: dict[int, int]  # client id → people insured today
+    total_clients: int
+    total_active: int  # people insured today, all clients
+
+
+def _active(today: date) -> ColumnElement[bool]:
+    return or_(InsuredPerson.leave_on.is_(None), InsuredPerson.leave_on >= today)
+
+
+def open_cases(*, session: Session, user: User, now: datetime) -> list[CaseOut]:
+    """A specialist's own open cases; a supervisor's desk is the team's: every open case."""
+    owner_id = None if user.role == Role.SUPERVISOR else user.id
+    query = case_service.case_query(
+        case_service.CaseFilter(owner_id=owner_id, open_only=True), now
+    ).limit(DESK_CASES)
+    return [case_out(case, user, now) for case in session.scalars(query)]
+
+
+def my_clients(*, session: Session, user: User) -> list[Client]:
+    return list(
+        session.scalars(select(Client).where(Client.owner_id == user.id).order_by(Client.name))
+    )
+
+
+def active_counts(*, session: Session, today: date) -> dict[int, int]:
+    """People insured today, per client id (clients with none are absent)."""
+    rows = session.execute(
+        select(InsuredPerson.client_id, func.count())
+        .where(_active(today))
+        .group_by(InsuredPerson.client_id)
+    ).all()
+    return dict(rows)
+
+
+def desk(*, session: Session, user: User, now: datetime, today: date) -> Desk:
+    return Desk(
+        cases=open_cases(session=session, user=user, now=now),
+        my_clients=my_clients(session=session, user=user),
+        counts=active_counts(session=session, today=today),
+        total_clients=session.scalar(select(func.count()).select_from(Client)) or 0,
+        total_active=session.scalar(
+            select(func.count()).select_from(InsuredPerson).where(_active(today))
+        )
+        or 0,
+    )
