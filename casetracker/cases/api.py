@@ -15,7 +15,7 @@ from casetracker.core.errors import Invalid
 from casetracker.core.i18n import N_, _
 from casetracker.core.pagination import fetch_slice
 from casetracker.core.validation import MAX_DB_INT, PositiveId, parse_int, parse_moment, text
-from casetracker.web.deps import DbSession, RowId, require_api_role
+from casetracker.web.deps import ApiCase, DbSession, require_api_role
 from casetracker.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["cases"], responses=API_ERRORS)
@@ -43,19 +43,17 @@ class TransitionIn(BaseModel):
 
 
 @router.get("/cases/{case_id}", summary="案件（状态、可执行操作、时限）")
-def get_case(case_id: RowId, session: DbSession, user: ApiCaller) -> CaseOut:
-    case = case_service.require_case(session=session, case_id=case_id)
+def get_case(user: ApiCaller, case: ApiCase) -> CaseOut:
     return case_out(case, user, clock.now())
 
 
 @router.post("/cases/{case_id}/transitions", summary="执行操作（状态流转）")
 def fire_transition(
-    case_id: RowId, session: DbSession, user: ApiCaller, body: Annotated[TransitionIn, Body()]
+    session: DbSession, user: ApiCaller, case: ApiCase, body: Annotated[TransitionIn, Body()]
 ) -> CaseOut:
     """`transition` and `version` are required; the transition's own fields sit beside them.
     409: the case changed since `version`; 422: refused, with the reason in `detail`."""
     now = clock.now()
-    case = case_service.require_case(session=session, case_id=case_id)
     case_service.fire(
         session=session,
         case=case,

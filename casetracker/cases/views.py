@@ -31,7 +31,6 @@ from casetracker.web.deps import (
     DbSession,
     FormFields,
     PageNumber,
-    RowId,
     require_role,
 )
 from casetracker.web.templating import render
@@ -152,9 +151,8 @@ def section_refused(
 
 @router.get("/cases/{case_id}")
 def case_detail(
-    request: Request, session: DbSession, user: CurrentUser, case_id: RowId
+    request: Request, session: DbSession, user: CurrentUser, case: CurrentCase
 ) -> Response:
-    case = case_service.require_case(session=session, case_id=case_id)
     return case_page(request, session, case, user)
 
 
@@ -163,11 +161,10 @@ def case_fire(
     request: Request,
     session: DbSession,
     user: CurrentUser,
-    case_id: RowId,
+    case: CurrentCase,
     name: Annotated[str, Path(max_length=40)],
     form: FormFields,
 ) -> Response:
-    case = case_service.require_case(session=session, case_id=case_id)
     version = parse_int(form.get("version"))
     try:
         if version is None:

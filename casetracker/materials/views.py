@@ -13,6 +13,7 @@ from starlette.responses import Response
 from casetracker.auth.models import Role, User
 from casetracker.cases import registry
 from casetracker.cases import service as case_service
+from casetracker.cases.models import Case
 from casetracker.cases.views import back_to_case, section_refused
 from casetracker.core import clock
 from casetracker.core.errors import DomainError, Invalid
@@ -21,6 +22,7 @@ from casetracker.core.validation import OptionalId, text
 from casetracker.materials import service as materials_service
 from casetracker.people import service as people_service
 from casetracker.web.deps import (
+    CurrentCase,
     CurrentUser,
     DbSession,
     FormFields,
@@ -113,23 +115,22 @@ async def upload(
     request: Request,
     session: DbSession,
     user: CurrentUser,
-    case_id: RowId,
+    case: CurrentCase,
     item: Annotated[str, Form(max_length=40)],
     file: Annotated[UploadFile, File()],
 ) -> Response:
     try:
         content = await read_upload(file)
     except Invalid as exc:  # too large: say so on the case page, like any other refusal
-        return await run_in_threadpool(_refused_upload, request, session, user, case_id, exc)
+        return await run_in_threadpool(_refused_upload, request, session, user, case, exc)
     return await run_in_threadpool(
-        _upload, request, session, user, case_id, item, file.filename or "", content
+        _upload, request, session, user, case, item, file.filename or "", content
     )
 
 
 def _refused_upload(
-    request: Request, session: DbSession, user: User, case_id: int, exc: Invalid
+    request: Request, session: DbSession, user: User, case: Case, exc: Invalid
 ) -> Response:
-    case = case_service.require_case(session=session, case_id=case_id)
     return section_refused(request, session, case, user, "materials", exc)
 
 
@@ -137,12 +138,11 @@ def _upload(
     request: Request,
     session: DbSession,
     user: User,
-    case_id: int,
+    case: Case,
     item: str,
     filename: str,
     content: bytes,
 ) -> Response:
-    case = case_service.require_case(session=session, case_id=case_id)
     try:
         case_service.require_may_act(case, user)
         materials_service.attach(

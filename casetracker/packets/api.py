@@ -7,14 +7,20 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from casetracker.auth.models import User
-from casetracker.cases import service as case_service
 from casetracker.core import clock
 from casetracker.core.clock import local
 from casetracker.core.i18n import N_
 from casetracker.core.validation import text
 from casetracker.packets import service as packet_service
 from casetracker.packets.models import Packet
-from casetracker.web.deps import AppSettings, DbSession, RowId, require_api_role
+from casetracker.web.deps import (
+    ApiCase,
+    ApiWorkableCase,
+    AppSettings,
+    DbSession,
+    RowId,
+    require_api_role,
+)
 from casetracker.web.errors import API_ERRORS
 from casetracker.web.responses import file_response
 
@@ -71,16 +77,14 @@ def packet_out(packet: Packet) -> PacketOut:
     },
 )
 def generate(
-    case_id: RowId,
     session: DbSession,
     user: ApiCaller,
+    case: ApiWorkableCase,
     settings: AppSettings,
     body: Annotated[PacketIn, Body()],
 ) -> Any:
     """201 with a new version; 200 with the stored version when nothing it is made from
     (case version, attachments, finality, forms) has changed since."""
-    case = case_service.require_case(session=session, case_id=case_id)
-    case_service.require_may_act(case, user)
     packet, created = packet_service.generate(
         session=session,
         case=case,
@@ -93,8 +97,7 @@ def generate(
 
 
 @router.get("/cases/{case_id}/packets", summary="案件的申报材料（全部版本）")
-def list_packets(case_id: RowId, session: DbSession, user: ApiCaller) -> list[PacketOut]:
-    case = case_service.require_case(session=session, case_id=case_id)
+def list_packets(session: DbSession, case: ApiCase) -> list[PacketOut]:
     return [packet_out(p) for p in packet_service.packets(session=session, case=case)]
 
 
@@ -105,10 +108,8 @@ def list_packets(case_id: RowId, session: DbSession, user: ApiCaller) -> list[Pa
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def download(
-    request: Request, case_id: RowId, packet_id: RowId, session: DbSession, user: ApiCaller
+    request: Request, session: DbSession, user: ApiCaller, case: ApiWorkableCase, packet_id: RowId
 ) -> Response:
-    case = case_service.require_case(session=session, case_id=case_id)
-    case_service.require_may_act(case, user)
     packet = packet_service.open_packet(
         session=session,
         case=case,

@@ -13,10 +13,12 @@ from casetracker.packets import service as packet_service
 from casetracker.packets.api import pdf_response
 from casetracker.web.deps import (
     AppSettings,
+    CurrentCase,
     CurrentUser,
     DbSession,
     FormFields,
     RowId,
+    WorkableCase,
     client_ip,
     require_role,
 )
@@ -37,11 +39,9 @@ def preview(
     session: DbSession,
     user: CurrentUser,
     settings: AppSettings,
-    case_id: RowId,
+    case: WorkableCase,
     packet_type: TypeName,
 ) -> Response:
-    case = case_service.require_case(session=session, case_id=case_id)
-    case_service.require_may_act(case, user)
     return HTMLResponse(
         headers={"Content-Security-Policy": PREVIEW_POLICY},
         content=packet_service.preview_html(
@@ -62,10 +62,9 @@ def generate(
     session: DbSession,
     user: CurrentUser,
     settings: AppSettings,
-    case_id: RowId,
+    case: CurrentCase,
     form: FormFields,
 ) -> Response:
-    case = case_service.require_case(session=session, case_id=case_id)
     try:
         case_service.require_may_act(case, user)
         packet, _created = packet_service.generate(
@@ -83,10 +82,8 @@ def generate(
 
 @router.get("/cases/{case_id}/packets/{packet_id}.pdf")
 def download(
-    request: Request, session: DbSession, user: CurrentUser, case_id: RowId, packet_id: RowId
+    request: Request, session: DbSession, user: CurrentUser, case: WorkableCase, packet_id: RowId
 ) -> Response:
-    case = case_service.require_case(session=session, case_id=case_id)
-    case_service.require_may_act(case, user)
     return pdf_response(
         packet_service.open_packet(
             session=session,

@@ -135,13 +135,20 @@ SearchText = Annotated[str, Query(max_length=100)]
 
 # --- the case a route works on -------------------------------------------------------------
 
+CaseId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 
-def _current_case(session: DbSession, case_id: Annotated[int, Path(ge=1, le=MAX_DB_INT)]) -> Case:
+
+def _page_case(session: DbSession, case_id: CaseId, _user: CurrentUser) -> Case:
     return case_service.require_case(session=session, case_id=case_id)
 
 
-CurrentCase = Annotated[Case, Depends(_current_case)]
-"""The case named by the path's `case_id` (404 when there is none); anyone signed in reads."""
+def _api_case(session: DbSession, case_id: CaseId, _user: ApiUser) -> Case:
+    return case_service.require_case(session=session, case_id=case_id)
+
+
+CurrentCase = Annotated[Case, Depends(_page_case)]
+"""The case named by the path's `case_id`, for a signed-in user (404 when there is none)."""
+ApiCase = Annotated[Case, Depends(_api_case)]
 
 
 def _page_workable_case(case: CurrentCase, user: CurrentUser) -> Case:
@@ -149,7 +156,7 @@ def _page_workable_case(case: CurrentCase, user: CurrentUser) -> Case:
     return case
 
 
-def _api_workable_case(case: CurrentCase, user: ApiUser) -> Case:
+def _api_workable_case(case: ApiCase, user: ApiUser) -> Case:
     case_service.require_may_act(case, user)
     return case
 
