@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from casetracker.calendar.periods import UNIT_LABELS, Unit
 from casetracker.cases.models import Clock, ClockStatus
-from casetracker.core import clock as wall_clock
+from casetracker.core.clock import local
 from casetracker.core.i18n import _, current_locale, translate
 
 
@@ -58,7 +58,7 @@ def _is_zh() -> bool:
 
 def explain(row: Clock) -> list[str]:
     """Each line a reason: basis, start, length, skipped and rolled days, pauses, caveats."""
-    started = wall_clock.local(row.started_at)
+    started = local(row.started_at)
     length = f"{row.length} {translate(UNIT_LABELS[Unit(row.unit)])}"
     lines = [
         _("依据：{basis}").format(basis=row.basis),
@@ -80,15 +80,15 @@ def explain(row: Clock) -> list[str]:
         )
         lines.append(template.format(day=_day(step["day"]), reason=translate(step["reason"])))
     for alternative in row.explanation.get("alternatives", []):
-        due = wall_clock.local(datetime.fromisoformat(alternative["due_at"]))
+        due = local(datetime.fromisoformat(alternative["due_at"]))
         lines.append(
             _("另有规则「{basis}」到期 {due}，较宽，不采用").format(
                 basis=alternative["basis"], due=due.strftime("%Y-%m-%d %H:%M")
             )
         )
     for start_text, end_text in row.pauses:
-        paused_from = wall_clock.local(datetime.fromisoformat(start_text))
-        paused_to = wall_clock.local(datetime.fromisoformat(end_text))
+        paused_from = local(datetime.fromisoformat(start_text))
+        paused_to = local(datetime.fromisoformat(end_text))
         lines.append(
             _("暂停 {start} 至 {end}（{span}），到期时间相应顺延").format(
                 start=paused_from.strftime("%Y-%m-%d %H:%M"),
@@ -99,11 +99,11 @@ def explain(row: Clock) -> list[str]:
     if row.status == ClockStatus.PAUSED and row.paused_at is not None:
         lines.append(
             _("自 {start} 起暂停中").format(
-                start=wall_clock.local(row.paused_at).strftime("%Y-%m-%d %H:%M")
+                start=local(row.paused_at).strftime("%Y-%m-%d %H:%M")
             )
         )
     if row.provisional:
         lines.append(_("临时计算：到期日所在年度的放假安排尚未录入，录入后自动重算"))
-    due = wall_clock.local(row.due_at)
+    due = local(row.due_at)
     lines.append(_("到期：{due}").format(due=due.strftime("%Y-%m-%d %H:%M:%S")))
     return lines
