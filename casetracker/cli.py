@@ -2,18 +2,24 @@
 SQLite file in CASETRACKER_DATA_DIR) and runs as one unit of work."""
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
+from sqlalchemy.orm import Session
 
 import casetracker.case_types  # noqa: F401  (registers the duties before any command runs)
+from casetracker import demo as demo_data
 from casetracker.auth import service as auth_service
-from casetracker.auth.models import Role
-from casetracker.core import migrations
+from casetracker.auth.models import Role, User
+from casetracker.cases import service as case_service
+from casetracker.core import clock, migrations
 from casetracker.core.db import make_engine, make_sessionmaker, session_scope
 from casetracker.core.errors import DomainError
 from casetracker.core.settings import Settings, get_settings
+from casetracker.packets import service as packet_service
 
 app = typer.Typer(
     help="casetracker：社保客户维护专员工作台", no_args_is_help=True, add_completion=False
@@ -62,8 +68,6 @@ def serve(
     workers: Annotated[int, typer.Option(help="进程数（PostgreSQL 上可多进程）")] = 1,
 ) -> None:
     """启动网页与 API 服务。"""
-    import uvicorn
-
     settings = _settings()
     _factory(settings)  # refuse to start on an out-of-date schema, before any worker forks
     if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
@@ -84,8 +88,6 @@ def serve(
 @app.command()
 def demo() -> None:
     """建立或升级数据库结构并载入演示数据（可重复运行，不会重复插入）。"""
-    from casetracker import demo as demo_data
-
     settings = _settings()
     migrations.upgrade(settings.resolved_database_url)
     with session_scope(_factory(settings)) as session:
@@ -105,7 +107,7 @@ def _read_password() -> str:
         return str(typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码"))
     first, second = sys.stdin.readline().rstrip("\r\n"), sys.stdin.readline().rstrip("\r\n")
     if first != second:
-        _fail("两次输入的密码不一致，未创建用户。")
+        _fail("两次输入的密码不一致，未作任何更改。")
     return first
 
 
@@ -132,50 +134,48 @@ def user_add(
         _fail(exc.message)
 
 
-@user_app.command("unlock")
-def user_unlock(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
-    """解除因多次登录失败造成的账户锁定。"""
+def _change_user(name: str, change: Callable[[Session, User], None], done: str) -> None:
+    """Apply one change to the named user in one unit of work, or fail with the reason."""
     settings = _settings()
     try:
         with session_scope(_factory(settings)) as session:
-            auth_service.unlock(
-                session=session, user=auth_service.require_user(session=session, username=name)
-            )
+            change(session, auth_service.require_user(session=session, username=name))
     except DomainError as exc:
         _fail(exc.message)
-    typer.echo(f"已解除 {name} 的锁定")
+    typer.echo(done)
+
+
+@user_app.command("unlock")
+def user_unlock(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """解除因多次登录失败造成的账户锁定。"""
+    _change_user(
+        name,
+        lambda session, user: auth_service.unlock(session=session, user=user),
+        f"已解除 {name} 的锁定",
+    )
 
 
 @user_app.command("deactivate")
 def user_deactivate(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
     """停用账户：不能再登录，已登录的浏览器立即退出，API 令牌失效。"""
-    settings = _settings()
-    try:
-        with session_scope(_factory(settings)) as session:
-            auth_service.deactivate(
-                session=session, user=auth_service.require_user(session=session, username=name)
-            )
-    except DomainError as exc:
-        _fail(exc.message)
-    typer.echo(f"已停用 {name}")
+    _change_user(
+        name,
+        lambda session, user: auth_service.deactivate(session=session, user=user),
+        f"已停用 {name}",
+    )
 
 
 @user_app.command("password")
 def user_password(name: Annotated[str, typer.Argument(help="登录名")]) -> None:
     """重设密码（输入两次）；该用户已登录的浏览器全部退出。"""
-    settings = _settings()
     password = _read_password()
-    try:
-        with session_scope(_factory(settings)) as session:
-            auth_service.set_password(
-                session=session,
-                user=auth_service.require_user(session=session, username=name),
-                password=password,
-                actor=None,
-            )
-    except DomainError as exc:
-        _fail(exc.message)
-    typer.echo(f"已重设 {name} 的密码")
+    _change_user(
+        name,
+        lambda session, user: auth_service.set_password(
+            session=session, user=user, password=password, actor=None
+        ),
+        f"已重设 {name} 的密码",
+    )
 
 
 @app.command()
@@ -191,10 +191,6 @@ def packet(
     user: Annotated[str | None, typer.Option(help="以谁的名义生成（默认：案件负责人）")] = None,
 ) -> None:
     """生成案件的申报材料 PDF（存为新版本，同样的材料不重复生成）。"""
-    from casetracker.cases import service as case_service
-    from casetracker.core import clock
-    from casetracker.packets import service as packet_service
-
     settings = _settings()
     try:
         with session_scope(_factory(settings)) as session:

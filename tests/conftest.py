@@ -255,3 +255,26 @@ def complete_materials(session: Session, case: Case, actor: User) -> None:
 
     attach_required_documents(session=session, case=case, actor=actor, now=NOW)
     session.commit()
+
+
+def store_as_uploaded_before_checks(
+    session: Session, case: Case, owner: User, *, item: str, filename: str, content: bytes
+) -> None:
+    """An attachment as an older release stored it, before uploads were decoded: the packet
+    renderer must cope with whatever is in the table."""
+    from casetracker.materials.models import Attachment
+
+    session.add(
+        Attachment(
+            case_id=case.id,
+            item_code=item,
+            filename=filename,
+            content_type="image/png",
+            size=len(content),
+            sha256="0" * 64,
+            content=content,
+            uploaded_at=NOW,
+            uploaded_by_id=owner.id,
+        )
+    )
+    session.commit()

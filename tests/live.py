@@ -8,9 +8,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from sqlalchemy.orm import Session
 
+from casetracker.core import clock
 from casetracker.core.settings import Settings
 from casetracker.main import create_app
+from casetracker.people.models import Client, Region
+from tests.conftest import VALID_CREDIT_CODE
 
 
 @dataclass
@@ -48,3 +52,19 @@ def serve(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def seed_client(session: Session) -> Client:
+    """The least a live-server test needs to open cases: one region and one client."""
+    region = Region(name="上海市", is_local=True)
+    session.add(region)
+    session.flush()
+    client = Client(
+        name="客户",
+        credit_code=VALID_CREDIT_CODE,
+        default_region_id=region.id,
+        created_at=clock.now(),
+    )
+    session.add(client)
+    session.flush()
+    return client

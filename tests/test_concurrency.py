@@ -17,10 +17,8 @@ from casetracker.core import clock, migrations
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.db import make_engine, make_sessionmaker, session_scope
 from casetracker.core.settings import Settings
-from casetracker.people.models import Client, Region
-from tests.conftest import VALID_CREDIT_CODE
 from tests.databases import throwaway_database
-from tests.live import serve
+from tests.live import seed_client, serve
 
 ROUNDS = 5
 
@@ -31,16 +29,7 @@ def setup(tmp_path: Path) -> Iterator[tuple[str, str, list[int]]]:
         migrations.upgrade(url)
         engine = make_engine(url)
         with session_scope(make_sessionmaker(engine)) as session:
-            region = Region(name="上海市", is_local=True)
-            session.add(region)
-            session.flush()
-            client = Client(
-                name="客户",
-                credit_code=VALID_CREDIT_CODE,
-                default_region_id=region.id,
-                created_at=clock.now(),
-            )
-            session.add(client)
+            client = seed_client(session)
             boss = auth_service.add_user(
                 session=session, username="boss", role=Role.SUPERVISOR, password="password-boss"
             )
@@ -51,7 +40,7 @@ def setup(tmp_path: Path) -> Iterator[tuple[str, str, list[int]]]:
                     session=session,
                     case_type="injury",
                     client_id=client.id,
-                    region_id=region.id,
+                    region_id=client.default_region_id,
                     owner=boss,
                     now=clock.now(),
                     opened_at=datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ),

@@ -17,10 +17,18 @@ from casetracker.cases.models import Case
 from casetracker.core.settings import Settings
 from casetracker.injury.models import InjuryDetails
 from casetracker.materials import service as materials_service
-from casetracker.materials.models import Attachment
 from casetracker.packets import render
 from casetracker.packets import service as packet_service
-from tests.conftest import LI_ID, NOW, World, bearer, complete_materials, fire, open_injury
+from tests.conftest import (
+    LI_ID,
+    NOW,
+    World,
+    bearer,
+    complete_materials,
+    fire,
+    open_injury,
+    store_as_uploaded_before_checks,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -174,20 +182,9 @@ def test_a_broken_attachment_is_named_and_the_packet_still_renders(
         now=NOW,
     )
     junk = b"\x89PNG\r\n\x1a\n" + b"junk" * 40  # refused at upload today: stored before that
-    session.add(
-        Attachment(
-            case_id=case.id,
-            item_code="id_card",
-            filename="身份证.png",
-            content_type="image/png",
-            size=len(junk),
-            sha256="0" * 64,
-            content=junk,
-            uploaded_at=NOW,
-            uploaded_by_id=anna.id,
-        )
+    store_as_uploaded_before_checks(
+        session, case, anna, item="id_card", filename="身份证.png", content=junk
     )
-    session.commit()
     packet = generate(session, case, anna, "recognition_application")
     pages = texts(packet.content)
     assert "无法读取的附件" in pages[0]

@@ -28,6 +28,7 @@ from tests.conftest import (
     log_in,
     open_injury,
     page_csrf,
+    store_as_uploaded_before_checks,
     tiny_pdf,
 )
 
@@ -151,21 +152,9 @@ def test_a_bomb_stored_before_the_check_becomes_a_placeholder_page(
     client: TestClient, session: Session, world: World, anna: User
 ) -> None:
     case = open_injury(session, world, anna, "2026-11-20T22:30")
-    bomb = png(20000, 20000)
-    session.add(
-        Attachment(
-            case_id=case.id,
-            item_code="id_card",
-            filename="身份证.png",
-            content_type="image/png",
-            size=len(bomb),
-            sha256="0" * 64,
-            content=bomb,
-            uploaded_at=NOW,
-            uploaded_by_id=anna.id,
-        )
+    store_as_uploaded_before_checks(
+        session, case, anna, item="id_card", filename="身份证.png", content=png(20000, 20000)
     )
-    session.commit()
     headers = bearer(session, anna)
     for _attempt in range(2):  # it used to fail on every retry
         response = client.post(

@@ -17,13 +17,13 @@ from casetracker.audit.models import AuditEvent
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
 from casetracker.cases.models import Case
-from casetracker.core import clock, migrations
+from casetracker.core import migrations
 from casetracker.core.db import make_engine, make_sessionmaker, session_scope
 from casetracker.core.settings import Settings
-from casetracker.people.models import Client, InsuredPerson, Region
-from tests.conftest import CSRF_RE, VALID_CREDIT_CODE
+from casetracker.people.models import InsuredPerson
+from tests.conftest import CSRF_RE
 from tests.databases import throwaway_database
-from tests.live import serve
+from tests.live import seed_client, serve
 
 T = TypeVar("T")
 PASSWORD = "the-right-password"
@@ -54,16 +54,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
         migrations.upgrade(url)
         engine = make_engine(url)
         with session_scope(make_sessionmaker(engine)) as session:
-            region = Region(name="上海市", is_local=True)
-            session.add(region)
-            session.flush()
-            client = Client(
-                name="客户",
-                credit_code=VALID_CREDIT_CODE,
-                default_region_id=region.id,
-                created_at=clock.now(),
-            )
-            session.add(client)
+            client = seed_client(session)
             anna = auth_service.add_user(
                 session=session, username="anna", role=Role.SPECIALIST, password=PASSWORD
             )
