@@ -258,7 +258,14 @@ def complete_materials(session: Session, case: Case, actor: User) -> None:
 
 
 def store_as_uploaded_before_checks(
-    session: Session, case: Case, owner: User, *, item: str, filename: str, content: bytes
+    session: Session,
+    case: Case,
+    owner: User,
+    *,
+    item: str,
+    filename: str,
+    content: bytes,
+    content_type: str = "image/png",
 ) -> None:
     """An attachment as an older release stored it, before uploads were decoded: the packet
     renderer must cope with whatever is in the table."""
@@ -269,7 +276,7 @@ def store_as_uploaded_before_checks(
             case_id=case.id,
             item_code=item,
             filename=filename,
-            content_type="image/png",
+            content_type=content_type,
             size=len(content),
             sha256="0" * 64,
             content=content,

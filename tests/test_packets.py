@@ -172,14 +172,14 @@ def test_a_broken_attachment_is_named_and_the_packet_still_renders(
     session: Session, case: Case, anna: User
 ) -> None:
     good = marked_pdf(1, "GOOD")
-    materials_service.attach(
-        session=session,
-        case=case,
-        item_code="labour_contract",
+    store_as_uploaded_before_checks(
+        session,
+        case,
+        anna,
+        item="labour_contract",
         filename="劳动合同.pdf",
         content=good[: len(good) // 3],
-        actor=anna,
-        now=NOW,
+        content_type="application/pdf",
     )
     junk = b"\x89PNG\r\n\x1a\n" + b"junk" * 40  # refused at upload today: stored before that
     store_as_uploaded_before_checks(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from casetracker.audit.models import AuditEvent
 from casetracker.auth.models import User
 from casetracker.cases.models import Case, Clock
-from casetracker.materials.images import MAX_IMAGE_PIXELS
+from casetracker.materials.documents import MAX_IMAGE_PIXELS
 from casetracker.materials.models import Attachment
 from casetracker.packets import service as packet_service
 from tests.conftest import (
@@ -165,6 +165,35 @@ def test_a_bomb_stored_before_the_check_becomes_a_placeholder_page(
         assert response.status_code in (200, 201), response.text
     log_in(client, anna)
     assert client.get(f"/cases/{case.id}/packets/recognition_application/preview").is_success
+
+
+def test_a_truncated_or_encrypted_pdf_is_refused_at_upload(
+    client: TestClient, session: Session, world: World, anna: User
+) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    case = open_injury(session, world, anna, "2026-11-20T22:30")
+    whole = tiny_pdf()
+    locked = PdfWriter(clone_from=PdfReader(io.BytesIO(whole)))
+    locked.encrypt("secret")
+    buffer = io.BytesIO()
+    locked.write(buffer)
+    headers = bearer(session, anna)
+    for content, reason in (
+        (whole[: len(whole) // 2], "PDF 无法读取"),
+        (buffer.getvalue(), "PDF 已加密"),
+    ):
+        response = client.post(
+            f"/api/v1/cases/{case.id}/attachments",
+            headers=headers,
+            data={"item": "id_card"},
+            files={"file": ("身份证.pdf", content, "application/pdf")},
+        )
+        assert response.status_code == 422, response.text
+        assert reason in response.json()["detail"]
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
 # --- final cases ----------------------------------------------------------------------------

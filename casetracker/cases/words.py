@@ -98,9 +98,7 @@ def explain(row: Clock) -> list[str]:
         )
     if row.status == ClockStatus.PAUSED and row.paused_at is not None:
         lines.append(
-            _("自 {start} 起暂停中").format(
-                start=local(row.paused_at).strftime("%Y-%m-%d %H:%M")
-            )
+            _("自 {start} 起暂停中").format(start=local(row.paused_at).strftime("%Y-%m-%d %H:%M"))
         )
     if row.provisional:
         lines.append(_("临时计算：到期日所在年度的放假安排尚未录入，录入后自动重算"))

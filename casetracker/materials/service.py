@@ -14,7 +14,7 @@ from casetracker.cases.models import Case
 from casetracker.cases.rules import NO_UPLOADS, require_open
 from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import _, translate
-from casetracker.materials.images import UnreadableImage, check_image
+from casetracker.materials import documents
 from casetracker.materials.models import Attachment, MaterialItem
 from casetracker.people.models import Region
 
@@ -140,13 +140,11 @@ def attach(
             field_errors={"file": _("文件：类型不允许")},
         )
     content_type, extension = kind
-    if content_type.startswith("image/"):
-        try:
-            check_image(content)
-        except UnreadableImage as exc:
-            raise Invalid(
-                translate(exc.reason), field_errors={"file": translate(exc.reason)}
-            ) from None
+    try:
+        documents.check(content, content_type)
+    except documents.UnreadableDocument as exc:
+        message = translate(exc.reason)
+        raise Invalid(message, field_errors={"file": message}) from None
     name = "".join(ch for ch in filename if ch.isprintable() and ch not in "/\\\x00")[-150:]
     if not name.lower().endswith(extension):
         name = (name or codes[item_code].name) + extension

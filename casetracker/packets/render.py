@@ -17,13 +17,12 @@ from typing import Any
 import pylopdf_fonts_zh_cn
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from casetracker.core.paths import FORMS
-from casetracker.materials.images import UnreadableImage, check_image
+from casetracker.materials import documents
 from casetracker.materials.models import Attachment
 
 A4 = (595.28, 841.89)  # points
@@ -46,24 +45,15 @@ class AttachmentPlan:
 
 
 def plan(attachment: Attachment, item_name: str) -> AttachmentPlan:
+    """How the attachment enters the packet; one stored before the upload check existed, or
+    damaged since, becomes a placeholder page naming it and saying why."""
     content = attachment.content
-    if attachment.content_type == "application/pdf":
-        try:
-            reader = PdfReader(io.BytesIO(content), strict=False)
-            pages = len(reader.pages)
-            if pages == 0:
-                raise PdfReadError("no pages")
-            for page in reader.pages:  # touch every page now, not halfway through merging
-                page.mediabox  # noqa: B018
-                page.get_contents()
-        except Exception as exc:  # a broken upload must not stop the packet
-            return AttachmentPlan(
-                attachment, item_name, "broken", 1, reason=f"PDF 无法读取（{type(exc).__name__}）"
-            )
-        return AttachmentPlan(attachment, item_name, "pdf", pages, reader=reader)
     try:
-        check_image(content)
-    except UnreadableImage as exc:  # stored before the check existed, or damaged since
+        if attachment.content_type == "application/pdf":
+            reader = documents.open_pdf(content)
+            return AttachmentPlan(attachment, item_name, "pdf", len(reader.pages), reader=reader)
+        documents.check_image(content)
+    except documents.UnreadableDocument as exc:
         return AttachmentPlan(attachment, item_name, "broken", 1, reason=exc.reason)
     encoded = base64.b64encode(content).decode("ascii")
     return AttachmentPlan(
