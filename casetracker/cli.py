@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 import casetracker.case_types  # noqa: F401  (registers the duties before any command runs)
 from casetracker import demo as demo_data
 from casetracker.auth import service as auth_service
-from casetracker.auth.models import Role, User
+from casetracker.auth.models import ROLE_LABELS, Role, User
 from casetracker.cases import service as case_service
 from casetracker.core import clock, migrations
 from casetracker.core.db import make_engine, make_sessionmaker, session_scope
@@ -129,7 +129,7 @@ def user_add(
                 password=password,
                 display_name=display_name,
             )
-            typer.echo(f"已创建用户 {user.username}（{role.value}）")
+            typer.echo(f"已创建用户 {user.username}（{ROLE_LABELS[role]}）")
     except DomainError as exc:
         _fail(exc.message)
 

@@ -83,7 +83,7 @@ def test_bad_parameters_get_a_chinese_detail(
     )
     assert response.status_code == 422
     assert response.json()["detail"].startswith("提交的数据无效")
-    assert "应为整数" in response.json()["detail"]
+    assert "请填写数字" in response.json()["detail"]
 
 
 def test_healthz_answers_without_login(client: TestClient) -> None:

@@ -111,7 +111,7 @@ def test_the_case_page_refuses_a_version_that_is_not_ascii_digits(
         },
     )
     assert response.status_code == 422
-    assert "案件版本：应为整数" in response.text
+    assert "案件版本无效" in response.text
     assert _transitions(session, case) == 1
 
 
@@ -358,8 +358,8 @@ def test_creating_answers_201_or_200_both_documented(
     [
         ({"version": 1}, "transition", "操作：必填"),
         ({"transition": "file_report"}, "version", "案件版本：必填"),
-        ({"transition": "file_report", "version": "1"}, "version", "案件版本：应为整数"),
-        ({"transition": "file_report", "version": True}, "version", "案件版本：应为整数"),
+        ({"transition": "file_report", "version": "1"}, "version", "案件版本：请填写数字，例如 3"),
+        ({"transition": "file_report", "version": True}, "version", "案件版本：请填写数字，例如 3"),
         ({"transition": 5, "version": 1}, "transition", "操作：应为文字"),
         ({"transition": "file_report", "version": 1, "note": 5}, "note", "备注：应为文字"),
     ],

@@ -84,6 +84,28 @@ def test_a_stale_version_gets_409_and_changes_nothing(
     assert session.get(Case, case.id).state == "reported"  # type: ignore[union-attr]
 
 
+def test_a_stale_page_is_told_who_changed_the_case_and_how(
+    client: TestClient, session: Session, anna: User, case: Case
+) -> None:
+    headers = bearer(session, anna)
+    first = client.post(
+        f"/api/v1/cases/{case.id}/transitions",
+        headers=headers,
+        json={"transition": "file_report", "version": 1, "filed_at": "2026-11-21T09:00"},
+    )
+    assert first.status_code == 200, first.text
+    late = client.post(
+        f"/api/v1/cases/{case.id}/transitions",
+        headers=headers,
+        json={"transition": "withdraw", "version": 1, "reason": "重复"},
+    )
+    assert late.status_code == 409
+    detail = late.json()["detail"]
+    assert "anna 已于" in detail
+    assert "「完成工伤快报」" in detail
+    assert "版本" not in detail
+
+
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
@@ -96,7 +118,10 @@ def test_a_stale_version_gets_409_and_changes_nothing(
             {"transition": "file_report", "filed_at": "2026-12-01T09:00"},
             "快报时间：不能晚于当前时间",
         ),
-        ({"transition": "file_report", "filed_at": "yesterday"}, "快报时间：时间格式应为 ISO 8601"),
+        (
+            {"transition": "file_report", "filed_at": "yesterday"},
+            "快报时间：时间应写成 年-月-日 时:分",
+        ),
         ({"transition": "fly_away"}, "没有名为「fly_away」的操作"),
     ],
 )

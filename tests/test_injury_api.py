@@ -253,7 +253,7 @@ def _counts(session: Session) -> tuple[int, int, int]:
         ({"employee": {"name": "王五", "id_number": LI_ID}}, "身份证号码已登记为「李秀英」"),
         ({"region": "火星"}, "参保地：不存在"),
         ({"place": ""}, "事故地点：必填"),
-        ({"accident_at": "yesterday"}, "事故时间：时间格式应为 ISO 8601"),
+        ({"accident_at": "yesterday"}, "事故时间：时间应写成 年-月-日 时:分"),
     ],
 )
 def test_bad_intake_is_refused_and_nothing_is_saved(

@@ -174,11 +174,7 @@ def fire(
     """
     workflow = registry.workflow(case.type)
     if version != case.version:
-        raise StaleVersion(
-            _("案件已被他人更新（您的版本 {mine}，当前版本 {current}），请刷新后重试").format(
-                mine=version, current=case.version
-            )
-        )
+        raise StaleVersion(_changed_since(workflow, case))
     spec = workflow.transition(transition)
     if spec is None:
         raise Invalid(_("没有名为「{name}」的操作").format(name=transition))
@@ -256,6 +252,20 @@ def fire(
         at=now,
     )
     return case
+
+
+def _changed_since(workflow: Workflow, case: Case) -> str:
+    """What a person needs to hear when their page is out of date: who changed the case, when
+    and how (its last timeline entry), not version numbers."""
+    last = max(case.transitions, key=lambda t: (t.at, t.id), default=None)
+    spec = workflow.transition(last.name) if last else None
+    if last is None or spec is None:  # only the opening on record: a reassignment moved it
+        return _("案件已被他人更新，请刷新后重试")
+    return _("{who} 已于 {when}「{what}」，案件已更新，请刷新后重试").format(
+        who=last.actor_name,
+        when=local(last.at).strftime("%Y-%m-%d %H:%M"),
+        what=str(spec.label),
+    )
 
 
 def _check_chronology(

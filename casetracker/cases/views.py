@@ -168,7 +168,7 @@ def case_fire(
     version = parse_int(form.get("version"))
     try:
         if version is None:
-            message = _("案件版本：应为整数")
+            message = _("案件版本无效，请刷新页面后重试")
             raise Invalid(message, field_errors={"version": message})
         case_service.fire(
             session=session,

@@ -134,7 +134,7 @@ def parse_moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(_("时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00")) from None
+        raise ValueError(_("时间应写成 年-月-日 时:分，例如 2026-11-20 22:30")) from None
     return _bounded_moment(moment)
 
 
@@ -171,9 +171,9 @@ _MESSAGES: dict[str, str] = {
     "string_too_short": N_("必填"),
     "string_too_long": N_("不能超过 {max_length} 个字符"),
     "string_type": N_("应为文字"),
-    "int_parsing": N_("应为整数"),
-    "int_type": N_("应为整数"),
-    "int_from_float": N_("应为整数"),
+    "int_parsing": N_("请填写数字，例如 3"),
+    "int_type": N_("请填写数字，例如 3"),
+    "int_from_float": N_("请填写数字，例如 3"),
     "greater_than_equal": N_("不能小于 {ge}"),
     "less_than_equal": N_("不能大于 {le}"),
     "greater_than": N_("应大于 {gt}"),
@@ -187,8 +187,8 @@ _MESSAGES: dict[str, str] = {
     "date_from_datetime_parsing": N_("日期格式应为 YYYY-MM-DD"),
     "date_parsing": N_("日期格式应为 YYYY-MM-DD"),
     "date_type": N_("日期格式应为 YYYY-MM-DD"),
-    "datetime_parsing": N_("时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00"),
-    "datetime_from_date_parsing": N_("时间格式应为 ISO 8601，例如 2026-11-20T22:30:00+08:00"),
+    "datetime_parsing": N_("时间应写成 年-月-日 时:分，例如 2026-11-20 22:30"),
+    "datetime_from_date_parsing": N_("时间应写成 年-月-日 时:分，例如 2026-11-20 22:30"),
     "bool_parsing": N_("应为是或否"),
     "literal_error": N_("不是允许的取值"),
     "enum": N_("不是允许的取值"),

@@ -36,4 +36,4 @@ async def csrf_protect(request: Request) -> None:
             value = (await request.form()).get(FIELD)
             sent = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
-        raise HTTPException(403, _("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"))
+        raise HTTPException(403, _("页面已过期，请刷新后重新提交"))
