@@ -109,7 +109,11 @@ def main() -> int:
         session.flush()
         spec = INJURY.packet("recognition_application")
         assert spec is not None
-        settings = Settings(data_dir=Path(tmp))
+        settings = Settings(
+            data_dir=Path(tmp),
+            company_name="上海申浦人力资源服务有限公司（演示）",
+            company_credit_code="91310000MA1FL4XX2C",
+        )
 
         def packet() -> tuple[bytes, int]:
             values, plans = packet_service.context(

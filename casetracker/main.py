@@ -1,5 +1,6 @@
 """create_app(): settings, database, middlewares, routers, error handlers."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,6 +36,8 @@ from casetracker.web.db_retry import RetryReadOnDisconnect
 from casetracker.web.middleware import LocaleAndHeaders
 from casetracker.workflows import views as workflow_views
 
+log = logging.getLogger(__name__)
+
 
 def create_app(
     settings: Settings | None = None,
@@ -52,6 +55,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if not settings.company_name:
+            log.warning(
+                "CASETRACKER_COMPANY_NAME 未设置：申报材料上的用人单位一栏将空着"
+                " (company name not set: packets leave the employer's name empty)"
+            )
         if verify_schema:
             bind = factory.kw["bind"]
             check_schema(bind.engine if hasattr(bind, "engine") else bind)

@@ -38,7 +38,11 @@ def main() -> None:
                     case=case,
                     packet_type=name,
                     actor=case.owner,
-                    settings=Settings(data_dir=Path(tmp)),
+                    settings=Settings(
+                        data_dir=Path(tmp),
+                        company_name="上海申浦人力资源服务有限公司（演示）",
+                        company_credit_code="91310000MA1FL4XX2C",
+                    ),
                     now=clock.now(),
                 )
                 pdf = Path(tmp) / f"{name}.pdf"

@@ -7,5 +7,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_system_packages
 ensure_venv
+# The demo prints a sample company on its packets; a real installation sets its own.
+export CASETRACKER_COMPANY_NAME="${CASETRACKER_COMPANY_NAME:-上海申浦人力资源服务有限公司（演示）}"
+export CASETRACKER_COMPANY_CREDIT_CODE="${CASETRACKER_COMPANY_CREDIT_CODE:-91310000MA1FL4XX2C}"
 "$VENV/bin/casetracker" demo
 exec "$VENV/bin/casetracker" serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"

@@ -181,3 +181,14 @@ def test_an_admin_edits_a_region_s_checklist(
     assert "近 12 个月工资单" in materials_service.missing_required(session=session, case=case)
     other = open_injury(session, world, anna, "2026-11-20T22:30", region=world.remote)
     assert "近 12 个月工资单" not in materials_service.missing_required(session=session, case=other)
+
+
+def test_an_unset_company_name_is_said_on_the_case_page(
+    client: TestClient, world: World, anna: User, session: Session
+) -> None:
+    case = open_injury(session, world, anna, "2026-11-20T22:30")
+    log_in(client, anna)
+    warning = "尚未设置本公司名称"
+    assert warning in client.get(f"/cases/{case.id}").text
+    client.app.state.settings.company_name = "上海申浦人力资源服务有限公司"  # type: ignore[attr-defined]
+    assert warning not in client.get(f"/cases/{case.id}").text

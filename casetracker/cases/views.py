@@ -120,6 +120,7 @@ def case_page(
             "packet_types": packet_service.types_for(case),
             "packets": packet_service.packets(session=session, case=case),
             "may_act": may_act,
+            "company_missing": not request.app.state.settings.company_name,
             "parties": PARTY_LABELS,
             "channels": CHANNEL_LABELS,
             **extra,

@@ -30,8 +30,10 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     # Printed on filing packets: our company (the legal employer of dispatched staff) and
     # the address the QR code on a packet's cover points to.
-    company_name: str = "上海申浦人力资源服务有限公司"
-    company_credit_code: str = "91310000MA1FL4XX2C"
+    # Unset, the packets leave the employer's boxes empty and the app says so (start-up log,
+    # case page) instead of printing a sample company.
+    company_name: str = ""
+    company_credit_code: str = ""
     base_url: str = "http://127.0.0.1:8000"
     # Placeholders that the alerts capability fills.
     smtp_host: str = ""
