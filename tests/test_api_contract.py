@@ -158,10 +158,10 @@ def test_an_id_number_in_other_digits_is_refused(api: TestClient, world: World) 
 def test_due_before_outside_the_years_is_a_422(api: TestClient, due_before: str) -> None:
     response = api.get("/api/v1/cases", params={"due_before": due_before})
     assert response.status_code == 422, response.text
-    assert "1900 年至 2100 年之间" in response.json()["detail"]
+    assert "1950 年至 2100 年之间" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("due_before", ["1900-01-01", "2100-12-31T23:59:59-01:00"])
+@pytest.mark.parametrize("due_before", ["1950-01-01", "2100-12-31T23:59:59-01:00"])
 def test_due_before_at_the_edges_of_the_years_is_accepted(api: TestClient, due_before: str) -> None:
     assert api.get("/api/v1/cases", params={"due_before": due_before}).status_code == 200
 
@@ -169,9 +169,9 @@ def test_due_before_at_the_edges_of_the_years_is_accepted(api: TestClient, due_b
 @pytest.mark.parametrize(
     ("transition", "field", "value", "message"),
     [
-        ("file_report", "filed_at", YEAR_ONE, "快报时间：时间应在 1900 年至 2100 年之间"),
-        ("file_report", "filed_at", LAST_MOMENT, "快报时间：时间应在 1900 年至 2100 年之间"),
-        ("file_report", "filed_at", "0001-01-01T00:00", "快报时间：时间应在 1900 年至 2100 年之间"),
+        ("file_report", "filed_at", YEAR_ONE, "快报时间：时间应在 1950 年至 2100 年之间"),
+        ("file_report", "filed_at", LAST_MOMENT, "快报时间：时间应在 1950 年至 2100 年之间"),
+        ("file_report", "filed_at", "0001-01-01T00:00", "快报时间：时间应在 1950 年至 2100 年之间"),
     ],
 )
 def test_transition_times_outside_the_years_are_a_422(
@@ -195,9 +195,9 @@ def test_transition_times_outside_the_years_are_a_422(
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("0001-01-01", "提交日期：日期应在 1900 年至 2100 年之间"),
-        ("9999-12-31", "提交日期：日期应在 1900 年至 2100 年之间"),
-        ("1899-12-31", "提交日期：日期应在 1900 年至 2100 年之间"),
+        ("0001-01-01", "提交日期：日期应在 1950 年至 2100 年之间"),
+        ("9999-12-31", "提交日期：日期应在 1950 年至 2100 年之间"),
+        ("1899-12-31", "提交日期：日期应在 1950 年至 2100 年之间"),
     ],
 )
 def test_transition_dates_outside_the_years_are_a_422(
@@ -235,17 +235,17 @@ def test_an_accident_outside_the_years_is_a_422(
     before = session.scalar(select(func.count()).select_from(Case))
     response = api.post("/api/v1/injury-cases", json=_intake(world, accident_at=accident_at))
     assert response.status_code == 422, response.text
-    assert response.json()["errors"]["accident_at"] == "事故时间：时间应在 1900 年至 2100 年之间"
+    assert response.json()["errors"]["accident_at"] == "事故时间：时间应在 1950 年至 2100 年之间"
     assert session.scalar(select(func.count()).select_from(Case)) == before
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("contacted_at", YEAR_ONE, "联系时间：时间应在 1900 年至 2100 年之间"),
-        ("contacted_at", LAST_MOMENT, "联系时间：时间应在 1900 年至 2100 年之间"),
-        ("follow_up_on", "0001-01-01", "跟进日期：日期应在 1900 年至 2100 年之间"),
-        ("follow_up_on", "9999-12-31", "跟进日期：日期应在 1900 年至 2100 年之间"),
+        ("contacted_at", YEAR_ONE, "联系时间：时间应在 1950 年至 2100 年之间"),
+        ("contacted_at", LAST_MOMENT, "联系时间：时间应在 1950 年至 2100 年之间"),
+        ("follow_up_on", "0001-01-01", "跟进日期：日期应在 1950 年至 2100 年之间"),
+        ("follow_up_on", "9999-12-31", "跟进日期：日期应在 1950 年至 2100 年之间"),
     ],
 )
 def test_contact_times_outside_the_years_are_a_422(

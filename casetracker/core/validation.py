@@ -97,9 +97,13 @@ Phone = Annotated[
     AfterValidator(_phone),
 ]
 # Every date and time a person types lies in these years: nothing earlier is a record of this
-# trade, nothing later a plan, and converting the extremes to UTC would overflow.
-EARLIEST_YEAR = 1900
+# trade (no year 0201, no 1900), nothing later a plan, and the extremes would overflow in UTC.
+# Each field's own rule (below, and the workflows' chronology) is stricter still.
+EARLIEST_YEAR = 1950
 LATEST_YEAR = 2100
+# An accident reported more than three years after it happened is a typo, not a case (the
+# recognition application itself is due within one year, 《工伤保险条例》第十七条).
+ACCIDENT_LOOKBACK_YEARS = 3
 
 
 def _bounded_day(value: date) -> date:
@@ -144,7 +148,6 @@ OptionalDay = Annotated[Day | None, BeforeValidator(blank_to_none)]
 OptionalMoment = Annotated[Moment | None, BeforeValidator(blank_to_none)]
 
 MIN_WORKING_AGE = 16
-HIRE_AHEAD_DAYS = 366
 
 
 def add_years(day: date, years: int) -> date:
@@ -155,13 +158,34 @@ def add_years(day: date, years: int) -> date:
 
 
 def check_hire_on(hire_on: date, id_number: str | None, today: date) -> date:
-    """The one rule for a hire date, on every form and API: not more than a year ahead (a
-    roster may announce next month's starters), and at 16 or older (《劳动法》第十五条)."""
-    if (hire_on - today).days > HIRE_AHEAD_DAYS:
-        raise ValueError(_("入职日期不能晚于一年以后"))
+    """The one rule for a hire date, on every form and API: not in the future, and at 16 or
+    older (《劳动法》第十五条)."""
+    if hire_on > today:
+        raise ValueError(_("不能晚于今天（{today}）").format(today=today.isoformat()))
     if id_number and hire_on < add_years(birth_date(id_number), MIN_WORKING_AGE):
         raise ValueError(_("入职时未满 16 周岁（《劳动法》第十五条），请核对入职日期或身份证号码"))
     return hire_on
+
+
+def accident_problem(
+    accident_at: datetime, *, now: datetime, hire_on: date | None, born: date | None
+) -> str | None:
+    """Why an accident time cannot be right, or None: in the future, more than three years
+    ago, before the employee's hire date, or before their 16th birthday."""
+    day = accident_at.astimezone(CHINA_TZ).date()
+    today = now.astimezone(CHINA_TZ).date()
+    earliest = add_years(today, -ACCIDENT_LOOKBACK_YEARS)
+    if accident_at > now:
+        return _("事故时间：不能晚于当前时间")
+    if day < earliest:
+        return _("事故时间：不能早于 {years} 年前（{day}），请核对年份").format(
+            years=ACCIDENT_LOOKBACK_YEARS, day=earliest.isoformat()
+        )
+    if hire_on is not None and day < hire_on:
+        return _("事故时间：早于该员工的入职日期 {hire}，请核对").format(hire=hire_on.isoformat())
+    if born is not None and day < add_years(born, MIN_WORKING_AGE):
+        return _("事故时间：员工当时未满 16 周岁（《劳动法》第十五条），请核对事故时间或身份证号码")
+    return None
 
 
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]

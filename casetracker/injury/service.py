@@ -13,6 +13,8 @@ from casetracker.cases.models import Case
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import Forbidden, Invalid
 from casetracker.core.i18n import _
+from casetracker.core.identifiers import birth_date
+from casetracker.core.validation import accident_problem
 from casetracker.injury.models import InjuryDetails
 from casetracker.injury.schemas import AccidentIn
 from casetracker.people.models import Client, InsuredPerson, Region
@@ -53,8 +55,15 @@ def _employee(
             raise Invalid(message, field_errors={"employee.id_number": message})
     here = next((p for p in known if p.client_id == client.id), None)
     if here is not None:  # complete what the record lacks, never overwrite it
+        typed = data.employee.hire_on
+        if here.hire_on is not None and typed is not None and typed != here.hire_on:
+            message = _(
+                "入职日期：系统记录为 {stored}，以系统记录为准。如记录有误，请先到参保人页面"
+                "更正；本次登记请留空或填写 {stored}"
+            ).format(stored=here.hire_on.isoformat())
+            raise Invalid(message, field_errors={"employee.hire_on": message})
         here.phone = here.phone or data.employee.phone
-        here.hire_on = here.hire_on or data.employee.hire_on
+        here.hire_on = here.hire_on or typed
         return here
     person = InsuredPerson(
         name=data.employee.name,
@@ -132,15 +141,17 @@ def record_accident(
     accident_at = (
         data.accident_at if data.accident_at.tzinfo else data.accident_at.replace(tzinfo=CHINA_TZ)
     )
-    if accident_at > now:
-        message = _("事故时间：不能晚于当前时间")
-        raise Invalid(message, field_errors={"accident_at": message})
     client = session.get(Client, data.client_id)
     if client is None:
         message = _("客户不存在（编号 {id}）").format(id=data.client_id)
         raise Invalid(message, field_errors={"client_id": message})
     region = _region(session, client, data.region)
     person = _employee(session, client, region, data, actor, now)
+    problem = accident_problem(
+        accident_at, now=now, hire_on=person.hire_on, born=birth_date(person.id_number)
+    )
+    if problem:
+        raise Invalid(problem, field_errors={"accident_at": problem})
     existing = _already_recorded(session, person, accident_at)
     if existing is not None:
         return existing, False

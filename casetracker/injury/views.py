@@ -69,5 +69,7 @@ def intake(request: Request, session: DbSession, user: CurrentUser, form: FormFi
         )
     except Invalid as exc:
         errors = {k.replace("employee.", "employee_"): v for k, v in exc.field_errors.items()}
-        return _intake(request, session, dict(form), errors, exc.message)
+        page = _intake(request, session, dict(form), errors, exc.message)
+        session.rollback()  # nothing of a refused intake commits (a person it created first)
+        return page
     return RedirectResponse(f"/cases/{case.id}" + ("" if created else "?existing=1"), 303)
