@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, Select, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, Row, Select, false, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from casetracker.audit import service as audit
@@ -20,6 +20,9 @@ from casetracker.cases.types import GuardContext
 from casetracker.core.clock import CHINA_TZ, local
 from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
+from casetracker.core.sql import contains, ends_with
+from casetracker.core.validation import parse_int
+from casetracker.people.models import InsuredPerson
 from casetracker.workflows.engine import (
     ClockAction,
     FieldType,
@@ -349,6 +352,23 @@ class CaseFilter:
     overdue: bool = False
     due_before: datetime | None = None
     open_only: bool = False  # not yet closed
+    # An employee's name (part of it), ID number (whole, or its last 4+ characters) or a case
+    # number (#12 or 12).
+    search: str = ""
+
+
+def _search(text: str) -> ColumnElement[bool]:
+    text = text.strip()
+    person = select(InsuredPerson.id).where(
+        contains(InsuredPerson.name, text)
+        | (InsuredPerson.id_number == text.upper())
+        | (ends_with(InsuredPerson.id_number, text.upper()) if len(text) >= 4 else false())
+    )
+    found: ColumnElement[bool] = Case.insured_id.in_(person)
+    number = parse_int(text.removeprefix("#"))
+    if number is not None and number > 0:
+        found = found | (Case.id == number)
+    return found
 
 
 def _next_due() -> Any:
@@ -383,6 +403,8 @@ def case_query(filters: CaseFilter, now: datetime) -> Select[Any]:
         query = query.where(next_due.c.next_due < now)
     if filters.due_before is not None:
         query = query.where(next_due.c.next_due < filters.due_before)
+    if filters.search.strip():
+        query = query.where(_search(filters.search))
     return query.order_by(next_due.c.next_due.is_(None), next_due.c.next_due, Case.id)
 
 

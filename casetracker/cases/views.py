@@ -1,7 +1,8 @@
 """Case pages: the list, one case with its clocks, materials, contacts and timeline, and
 firing a transition."""
 
-from typing import Annotated, Any
+from datetime import timedelta
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse
@@ -31,11 +32,14 @@ from casetracker.web.deps import (
     DbSession,
     FormFields,
     PageNumber,
+    SearchText,
     require_role,
 )
 from casetracker.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
+# The list's "due within" choices.
+DUE_WITHIN = {"24h": timedelta(hours=24), "3d": timedelta(days=3)}
 Filter = Annotated[PositiveId | None, BeforeValidator(blank_to_none), Query()]
 Name = Annotated[str, Query(max_length=40)]
 
@@ -52,10 +56,14 @@ def case_list(
     owner: Filter = None,
     mine: bool = False,
     overdue: bool = False,
+    due: Annotated[Literal["", "24h", "3d"], Query()] = "",
+    q: SearchText = "",
     page: PageNumber = 1,
 ) -> Response:
     now = clock.now()
     filters = case_service.CaseFilter(
+        due_before=now + DUE_WITHIN[due] if due else None,
+        search=q,
         type=type or None,
         state=state or None,
         client_id=client,
@@ -79,6 +87,8 @@ def case_list(
             "owner": owner,
             "owners": people_service.list_specialists(session=session),
             "overdue": overdue,
+            "due": due,
+            "q": q,
             "clients": people_service.all_clients(session=session),
             "regions": people_service.list_regions(session=session),
         },

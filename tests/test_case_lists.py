@@ -1,0 +1,57 @@
+"""The desk and the case list show every clock that matters and find cases quickly: every
+overdue clock of a case, "due within 24 h / 3 days" filters, and search by employee name,
+ID number (whole or last 4+) and case number."""
+
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from casetracker.auth.models import User
+from tests.conftest import LI_ID, NOW, World, fire, log_in, open_injury
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _rows(page: str) -> list[str]:
+    return [row for row in page.split("<tr")[2:] if "/cases/" in row]
+
+
+def test_a_case_with_two_overdue_clocks_shows_both(
+    client: TestClient, world: World, anna: User, session: Session
+) -> None:
+    late = open_injury(session, world, anna, "2026-10-01T09:00")  # filing and application late
+    log_in(client, anna)
+    row = next(r for r in _rows(client.get("/").text) if f"/cases/{late.id}" in r)
+    assert "工伤快报" in row
+    assert "工伤认定申请" in row
+    assert row.count("已逾期") == 2
+
+
+def test_the_list_filters_by_due_within_and_searches(
+    client: TestClient, world: World, anna: User, session: Session
+) -> None:
+    soon = open_injury(session, world, anna, "2026-11-24T10:00")  # report due in 22 hours
+    later = open_injury(session, world, anna, "2026-11-23T10:00")
+    fire(session, later, "file_report", anna, filed_at="2026-11-23T12:00")  # next: 5 working days
+    log_in(client, anna)
+
+    def listed(**params: str) -> set[int]:
+        page = client.get("/cases", params=params).text
+        return {case.id for case in (soon, later) if f'href="/cases/{case.id}"' in page}
+
+    assert listed(due="24h") == {soon.id}
+    assert listed(due="3d") == {soon.id}
+    assert listed() == {soon.id, later.id}
+    assert listed(q="李秀") == {soon.id, later.id}
+    assert listed(q=LI_ID[-4:]) == {soon.id, later.id}
+    assert listed(q=LI_ID.lower()) == {soon.id, later.id}
+    assert listed(q=f"#{later.id}") == {later.id}
+    assert listed(q="王建国") == set()
+    assert client.get("/cases", params={"due": "next-year"}).status_code == 422
