@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -77,6 +78,19 @@ def _count_failure(*, session: Session, user: User, settings: Settings, now: dat
     return bool(row.failed_logins == 0)
 
 
+def _refused(session: Session, subject_id: int | str, ip: str | None, why: dict[str, Any]) -> None:
+    """Audit a refused login (the caller then raises the one answer every refusal gets)."""
+    audit.record(
+        session=session,
+        actor=None,
+        action="user.login_failed",
+        subject_type="user",
+        subject_id=subject_id,
+        ip=ip,
+        after=why,
+    )
+
+
 def authenticate(
     *, session: Session, username: str, password: str, settings: Settings, ip: str | None
 ) -> User:
@@ -89,40 +103,16 @@ def authenticate(
     user = get_user(session=session, username=username)
     if user is None or not user.is_active:
         _verify(_DUMMY_HASH, password)
-        audit.record(
-            session=session,
-            actor=None,
-            action="user.login_failed",
-            subject_type="user",
-            subject_id=username[:50] or "-",
-            ip=ip,
-            after={"reason": "unknown or inactive user"},
-        )
+        _refused(session, username[:50] or "-", ip, {"reason": "unknown or inactive user"})
         raise _login_refused()
     if user.locked_until is not None and user.locked_until > now:
         _verify(_DUMMY_HASH, password)  # the same time as any other refusal
-        audit.record(
-            session=session,
-            actor=None,
-            action="user.login_failed",
-            subject_type="user",
-            subject_id=user.id,
-            ip=ip,
-            after={"username": user.username, "reason": "locked"},
-        )
+        _refused(session, user.id, ip, {"username": user.username, "reason": "locked"})
         raise _login_refused()
     if not _verify(user.password_hash, password):
         user_id, name = user.id, user.username
         locked = _count_failure(session=session, user=user, settings=settings, now=now)
-        audit.record(
-            session=session,
-            actor=None,
-            action="user.login_failed",
-            subject_type="user",
-            subject_id=user_id,
-            ip=ip,
-            after={"username": name, "reason": "wrong password"},
-        )
+        _refused(session, user_id, ip, {"username": name, "reason": "wrong password"})
         if locked:
             audit.record(
                 session=session,
