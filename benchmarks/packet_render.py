@@ -92,7 +92,7 @@ def main() -> int:
             client_id=client.id,
             region_id=region.id,
             owner=user,
-            opened_at=datetime(2026, 11, 20, 22, 30, tzinfo=CHINA_TZ),
+            event_at=datetime(2026, 11, 20, 22, 30, tzinfo=CHINA_TZ),
             now=clock.now(),
             title="李秀英 工伤",
         )

@@ -246,6 +246,7 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
             .where(InsuredPerson.client_id == client.id)
             .order_by(InsuredPerson.id)
         ).first()
+        accident_at = now - timedelta(hours=hours_ago)
         case = case_service.open_case(
             session=session,
             case_type="injury",
@@ -254,14 +255,14 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
             owner=owner,
             now=now,
             insured_id=person.id if person else None,
-            opened_at=now - timedelta(hours=hours_ago),
+            event_at=accident_at,
             title=f"演示：{person.name if person else client.name} 工伤",
         )
         place, what, part, hospital = DEMO_ACCIDENTS[index % len(DEMO_ACCIDENTS)]
         session.add(
             InjuryDetails(
                 case_id=case.id,
-                accident_at=case.opened_at,
+                accident_at=accident_at,
                 place=place,
                 description=what,
                 injured_part=part,

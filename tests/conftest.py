@@ -220,7 +220,7 @@ def open_injury(
         region_id=(region or world.local).id,
         owner=owner,
         insured_id=world.li.id,
-        opened_at=datetime.fromisoformat(accident).replace(tzinfo=CHINA_TZ),
+        event_at=datetime.fromisoformat(accident).replace(tzinfo=CHINA_TZ),
         now=NOW,
         title="李秀英 工伤",
     )

@@ -101,7 +101,7 @@ def test_a_stale_page_is_told_who_changed_the_case_and_how(
     )
     assert late.status_code == 409
     detail = late.json()["detail"]
-    assert "anna 已于" in detail
+    assert "安娜 已于" in detail
     assert "「完成工伤快报」" in detail
     assert "版本" not in detail
 

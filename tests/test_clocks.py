@@ -128,7 +128,8 @@ def test_suspension_pauses_the_decision_clock(session: Session, world: World, an
     assert clock(case, "recognition_decision").status == ClockStatus.OPEN
     assert (row.due_at - before).days == 7
     assert any(
-        "暂停 2026-11-12 00:00 至 2026-11-19 00:00（7 天）" in line for line in words.explain(row)
+        "中止 2026-11-12（四） 至 2026-11-19（四）（7 日），中止期间不计入期限" in line
+        for line in words.explain(row)
     )
 
 

@@ -43,7 +43,7 @@ def setup(tmp_path: Path) -> Iterator[tuple[str, str, list[int]]]:
                     region_id=client.default_region_id,
                     owner=boss,
                     now=clock.now(),
-                    opened_at=datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ),
+                    event_at=datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ),
                 ).id
                 for _ in range(ROUNDS)
             ]

@@ -81,7 +81,7 @@ def test_recording_an_accident_opens_a_case_with_its_clocks(
     response = record(api, world)
     assert response.status_code == 201, response.text
     body = response.json()
-    assert (body["type"], body["state"], body["owner"]) == ("injury", "reported", "anna")
+    assert (body["type"], body["state"], body["owner"]["login"]) == ("injury", "reported", "anna")
     assert body["insured_id"] == world.li.id  # found by ID number, not created again
     assert body["region"] == "上海市"  # the client's default
     assert clock(body, "filing_report")["due_at"] == "2026-11-21T22:30:00+08:00"

@@ -113,7 +113,8 @@ def test_only_a_supervisor_reassigns_and_the_new_owner_acts(
     csrf = page_csrf(client, f"/cases/{case.id}")
     assert (
         client.post(
-            f"/cases/{case.id}/owner", data={"owner": "bob", "csrf_token": csrf}
+            f"/cases/{case.id}/owner",
+            data={"owner": "bob", "reason": "安娜休假", "csrf_token": csrf},
         ).status_code
         == 403
     )
@@ -129,12 +130,21 @@ def test_only_a_supervisor_reassigns_and_the_new_owner_acts(
     csrf = page_csrf(client, f"/cases/{case.id}")
     assert (
         client.post(
-            f"/cases/{case.id}/owner", data={"owner": "bob", "csrf_token": csrf}
+            f"/cases/{case.id}/owner",
+            data={"owner": "bob", "reason": "安娜休假", "csrf_token": csrf},
         ).status_code
         == 303
     )
     session.expire_all()
     assert session.get(Case, case.id).owner_id == bob.id  # type: ignore[union-attr]
+    page = client.get(f"/cases/{case.id}").text  # the handover is on the timeline, with why
+    assert "改派负责人" in page
+    assert "安娜休假" in page
+    assert "安娜 → 鲍勃" in page
+    csrf = page_csrf(client, f"/cases/{case.id}")
+    back = client.post(f"/cases/{case.id}/owner", data={"owner": "anna", "csrf_token": csrf})
+    assert back.status_code == 422
+    assert "请说明原因" in back.text
 
 
 def test_the_desk_lists_my_open_cases_with_the_next_step(

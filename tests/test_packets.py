@@ -25,7 +25,6 @@ from tests.conftest import (
     World,
     bearer,
     complete_materials,
-    fire,
     open_injury,
     store_as_uploaded_before_checks,
 )
@@ -43,7 +42,7 @@ def case(session: Session, world: World, anna: User) -> Case:
     session.add(
         InjuryDetails(
             case_id=case.id,
-            accident_at=case.opened_at,
+            accident_at=case.transitions[0].event_at,
             place="二号车间冲压线",
             description="操作冲床时右手被模具夹伤",
             injured_part="右手食指",
@@ -222,14 +221,20 @@ def test_images_are_placed_on_their_own_pages(session: Session, case: Case, anna
     assert list(last.images)  # the photo itself is on the page
 
 
-def test_a_draft_says_so_until_the_case_reaches_the_final_state(
+def test_a_draft_says_so_until_what_it_prints_is_complete(
     session: Session, case: Case, anna: User
 ) -> None:
+    details = session.get(InjuryDetails, case.id)
+    assert details is not None
+    details.injured_part = ""
+    session.commit()
     draft = generate(session, case, anna, "accident_report")
     assert not draft.final
     assert "草稿" in texts(draft.content)[0]
-    fire(session, case, "file_report", anna, filed_at="2026-11-21T08:00")
-    final = generate(session, case, anna, "accident_report")
+    assert "尚缺：受伤部位" in "".join(texts(draft.content)[0].split())
+    details.injured_part = "右手食指"
+    session.commit()
+    final = generate(session, case, anna, "accident_report")  # still only reported
     assert final.final
     assert final.version == 2
     assert "草稿" not in texts(final.content)[0]
@@ -245,7 +250,7 @@ def test_versions_change_with_the_case_and_stay_downloadable(
     assert first.status_code == 201, first.text
     body = first.json()
     assert set(body) >= {"id", "type", "version", "sha256", "final", "url"}
-    assert (body["type"], body["version"], body["final"]) == ("accident_report", 1, False)
+    assert (body["type"], body["version"], body["final"]) == ("accident_report", 1, True)
     same = client.post(
         f"/api/v1/cases/{case.id}/packets", headers=headers, json={"type": "accident_report"}
     )

@@ -238,7 +238,9 @@ def test_a_withdrawn_case_takes_no_uploads_follow_ups_or_reassignment(
 
     make_user(session, "bob", Role.SPECIALIST, "鲍勃")
     csrf = page_csrf(client, f"/cases/{case.id}")
-    moved = client.post(f"/cases/{case.id}/owner", data={"owner": "bob", "csrf_token": csrf})
+    moved = client.post(
+        f"/cases/{case.id}/owner", data={"owner": "bob", "reason": "休假", "csrf_token": csrf}
+    )
     assert moved.status_code == 422
     assert "已结束" in moved.text
     session.expire_all()

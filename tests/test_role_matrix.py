@@ -124,13 +124,20 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/cases/{case_id}/transitions/{name}"):    Expect(303, 303, 403, 303, 403),
     ("POST", "/cases/{case_id}/attachments"):           Expect(303, 303, 403, 303, 403),
     ("POST", "/cases/{case_id}/contacts"):              Expect(303, 303, 403, 303, 403),
+    ("POST", "/cases/{case_id}/attachments/{attachment_id}/remove"):
+                                                        Expect(303, 303, 403, 303, 403),
+    ("POST", "/cases/{case_id}/attachments/{attachment_id}/replace"):
+                                                        Expect(303, 303, 403, 303, 403),
     ("GET",  "/cases/{case_id}/packets/{packet_type}/preview"):
                                                         Expect(303, 200, 403, 200, 403),
     ("POST", "/cases/{case_id}/packets"):               Expect(303, 303, 403, 303, 403),
     ("GET",  "/cases/{case_id}/packets/{packet_id}.pdf"):
                                                         Expect(303, 200, 403, 200, 403),
-    # Reassignment: supervisors only.
+    ("POST", "/cases/{case_id}/corrections"):           Expect(303, 303, 403, 303, 403),
+    # Reassignment: supervisors only. So is reopening (the scene's case is open: refused
+    # as not closed once the role has been let through).
     ("POST", "/cases/{case_id}/owner"):                 Expect(303, 403, 403, 303, 403),
+    ("POST", "/cases/{case_id}/reopen"):                Expect(303, 403, 403, 422, 403),
     # Admin pages.
     ("GET",  "/admin/audit"):                           Expect(303, 403, 403, 403, 200),
     ("GET",  "/admin/calendar"):                        Expect(303, 403, 403, 403, 200),
@@ -149,7 +156,13 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/api/v1/injury-cases"):                   Expect(401, 201, 201, 201, 403),
     ("POST", "/api/v1/cases/{case_id}/transitions"):    Expect(401, 200, 403, 200, 403),
     ("POST", "/api/v1/cases/{case_id}/contacts"):       Expect(401, 201, 403, 201, 403),
+    ("POST", "/api/v1/cases/{case_id}/corrections"):    Expect(401, 200, 403, 200, 403),
+    ("POST", "/api/v1/cases/{case_id}/reopen"):         Expect(401, 403, 403, 422, 403),
     ("POST", "/api/v1/cases/{case_id}/attachments"):    Expect(401, 201, 403, 201, 403),
+    ("POST", "/api/v1/cases/{case_id}/attachments/{attachment_id}/remove"):
+                                                        Expect(401, 200, 403, 200, 403),
+    ("POST", "/api/v1/cases/{case_id}/attachments/{attachment_id}/replace"):
+                                                        Expect(401, 200, 403, 200, 403),
     ("POST", "/api/v1/cases/{case_id}/packets"):        Expect(401, 201, 403, 201, 403),
     ("GET",  "/api/v1/cases/{case_id}/packets/{packet_id}/pdf"):
                                                         Expect(401, 200, 403, 200, 403),
@@ -225,6 +238,7 @@ class Call:
 NEW_CREDIT_CODE = "91310115MA1K4BXX5" + uscc_check_char("91310115MA1K4BXX5")
 NEW_ID = "31010119850612123" + ric_check_char("31010119850612123")
 CONTACT = {"party": "client", "channel": "phone", "note": "与客户确认事故经过"}
+CORRECTION = {"field": "hospital", "value": "瑞金医院", "reason": "就诊医院记错"}
 ACCIDENT = {"accident_at": "2026-11-23T10:00", "place": "成品仓库", "description": "搬运时扭伤"}
 
 
@@ -286,9 +300,27 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
         form={"item": "labour_contract"}, upload=True
     ),
     ("POST", "/cases/{case_id}/contacts"): lambda s, r: Call(form=CONTACT),
+    ("POST", "/cases/{case_id}/attachments/{attachment_id}/remove"): lambda s, r: Call(
+        form={"reason": "传错了案件"}
+    ),
+    ("POST", "/cases/{case_id}/attachments/{attachment_id}/replace"): lambda s, r: Call(
+        form={"reason": "换清晰扫描件"}, upload=True
+    ),
+    ("POST", "/api/v1/cases/{case_id}/attachments/{attachment_id}/remove"): lambda s, r: Call(
+        json={"reason": "传错了案件"}
+    ),
+    ("POST", "/api/v1/cases/{case_id}/attachments/{attachment_id}/replace"): lambda s, r: Call(
+        form={"reason": "换清晰扫描件"}, upload=True
+    ),
+    ("POST", "/cases/{case_id}/corrections"): lambda s, r: Call(
+        form={"version": str(s.case.version), **CORRECTION}
+    ),
+    ("POST", "/cases/{case_id}/reopen"): lambda s, r: Call(
+        form={"version": str(s.case.version), "reason": "误结案"}
+    ),
     ("POST", "/cases/{case_id}/packets"): lambda s, r: Call(form={"type": "accident_report"}),
     ("POST", "/cases/{case_id}/owner"): lambda s, r: Call(
-        form={"owner": s.users["other"].username}
+        form={"owner": s.users["other"].username, "reason": "休假"}
     ),
     ("POST", "/admin/calendar"): lambda s, r: Call(
         form={"year": "2099", "holidays": "2099-01-01 元旦", "workdays": "", "source": "测试"}
@@ -320,6 +352,12 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
         }
     ),
     ("POST", "/api/v1/cases/{case_id}/contacts"): lambda s, r: Call(json=CONTACT),
+    ("POST", "/api/v1/cases/{case_id}/corrections"): lambda s, r: Call(
+        json={"version": s.case.version, **CORRECTION}
+    ),
+    ("POST", "/api/v1/cases/{case_id}/reopen"): lambda s, r: Call(
+        json={"version": s.case.version, "reason": "误结案"}
+    ),
     ("POST", "/api/v1/cases/{case_id}/attachments"): lambda s, r: Call(
         form={"item": "labour_contract"}, upload=True
     ),
@@ -375,7 +413,7 @@ def make_scene(session: Session, world: World, settings: Settings, *, packet: bo
     session.add(
         InjuryDetails(
             case_id=case.id,
-            accident_at=case.opened_at,
+            accident_at=case.transitions[0].event_at,
             place="二号车间冲压线",
             description="操作冲床时右手被模具夹伤",
             injured_part="右手食指",

@@ -1,6 +1,6 @@
 """Properties of the engine, checked on many generated cases (hypothesis)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from casetracker.auth.models import Role, User
 from casetracker.calendar import service as calendar_service
 from casetracker.calendar.periods import Unit, compute
-from casetracker.cases import deadlines, registry
+from casetracker.cases import deadlines, registry, timeline
 from casetracker.cases import service as case_service
-from casetracker.cases.models import Case, ClockStatus
+from casetracker.cases.models import Case, Clock, ClockStatus
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import DomainError
 from casetracker.workflows.engine import ClockAction, ClockOp, FieldType, TransitionSpec
@@ -96,18 +96,30 @@ def test_no_sequence_leaves_the_definition(
             assert case.version == before[1] + 1
         assert case.state in states
         day = min(day + timedelta(days=1), date(2026, 11, 24))
+    # Replaying the timeline (what a correction does) agrees with the clocks as they ran.
+    replayed = deadlines.replay(
+        session=session,
+        case=case,
+        workflow=WORKFLOW,
+        events=timeline.clock_events(WORKFLOW, case.transitions),
+        calendar=_calendar(session),
+        now=NOW,
+        because={"what": "test"},
+    )
+    assert replayed == []
     session.rollback()
 
 
-@FIXTURES_OK
-@given(paused_after=st.integers(0, 50 * 24 * 60), paused_for=st.integers(0, 90 * 24 * 60))
-def test_pausing_moves_the_due_time_by_exactly_the_paused_span(
-    session: Session, world: World, anna: User, paused_after: int, paused_for: int
-) -> None:
-    case = open_injury(session, world, anna, "2026-09-01T09:00")
+def _paused_clock(
+    session: Session,
+    case: Case,
+    kind: str,
+    started: datetime,
+    pause_at: datetime,
+    resume_at: datetime,
+) -> Clock:
     calendar = calendar_service.load(session=session)
-    spec = WORKFLOW.clock("recognition_decision")
-    started = datetime(2026, 9, 2, 10, 0, tzinfo=CHINA_TZ)
+    spec = WORKFLOW.clock(kind)
     deadlines.apply(
         session=session,
         case=case,
@@ -119,9 +131,6 @@ def test_pausing_moves_the_due_time_by_exactly_the_paused_span(
         calendar=calendar,
     )
     row = next(c for c in case.clocks if c.kind == spec.kind)
-    due_before = row.due_at
-    pause_at = started + timedelta(minutes=paused_after)
-    resume_at = pause_at + timedelta(minutes=paused_for)
     for op, at in ((ClockOp.PAUSE, pause_at), (ClockOp.RESUME, resume_at)):
         deadlines.apply(
             session=session,
@@ -134,7 +143,51 @@ def test_pausing_moves_the_due_time_by_exactly_the_paused_span(
             calendar=calendar,
         )
     assert row.status == ClockStatus.OPEN
-    assert row.due_at - due_before == timedelta(minutes=paused_for)
+    return row
+
+
+@FIXTURES_OK
+@given(paused_after=st.integers(0, 50 * 24 * 60), paused_for=st.integers(0, 90 * 24 * 60))
+def test_a_resumed_day_period_is_counted_again_never_shifted(
+    session: Session, world: World, anna: User, paused_after: int, paused_for: int
+) -> None:
+    """The unrolled last day moves by the whole days suspended, then rolls to a working
+    day: a resumed decision clock never ends on a rest day or holiday, and one pushed into
+    a year without an arrangement is provisional."""
+    case = open_injury(session, world, anna, "2026-09-01T09:00")
+    started = datetime(2026, 9, 2, 10, 0, tzinfo=CHINA_TZ)
+    pause_at = started + timedelta(minutes=paused_after)
+    resume_at = pause_at + timedelta(minutes=paused_for)
+    row = _paused_clock(session, case, "recognition_decision", started, pause_at, resume_at)
+    calendar = calendar_service.load(session=session)
+    suspended = (resume_at.date() - pause_at.date()).days
+    earliest = date(2026, 9, 2) + timedelta(days=60 + suspended)
+    due_day = row.due_at.astimezone(CHINA_TZ).date()
+    assert row.due_at.astimezone(CHINA_TZ).time() == time(23, 59, 59)
+    assert due_day >= earliest
+    assert calendar.day(due_day).is_workday
+    assert all(
+        not calendar.day(earliest + timedelta(days=n)).is_workday
+        for n in range((due_day - earliest).days)
+    )
+    assert row.provisional == any(
+        not calendar.day(earliest + timedelta(days=n)).official
+        for n in range((due_day - earliest).days + 1)
+    )
+    session.rollback()
+
+
+@FIXTURES_OK
+@given(paused_after=st.integers(0, 23 * 60), paused_for=st.integers(0, 90 * 24 * 60))
+def test_a_resumed_hour_period_moves_by_exactly_the_time_suspended(
+    session: Session, world: World, anna: User, paused_after: int, paused_for: int
+) -> None:
+    case = open_injury(session, world, anna, "2026-09-01T09:00")
+    started = datetime(2026, 9, 1, 9, 0, tzinfo=CHINA_TZ)  # the opening started it
+    pause_at = started + timedelta(minutes=paused_after)
+    resume_at = pause_at + timedelta(minutes=paused_for)
+    row = _paused_clock(session, case, "filing_report", started, pause_at, resume_at)
+    assert row.due_at == started + timedelta(hours=24, minutes=paused_for)
     session.rollback()
 
 

@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "case.attachment_added": N_("上传材料"),
     "case.contact_logged": N_("联系记录"),
     "case.reassigned": N_("改派负责人"),
+    "case.corrected": N_("更正案件信息"),
+    "case.reopened": N_("重新打开案件"),
     "case.packet_generated": N_("生成申报材料"),
     "materials.item_saved": N_("保存材料项目"),
     "materials.item_changed": N_("修改材料项目"),

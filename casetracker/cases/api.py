@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from casetracker.auth.models import User
+from casetracker.cases import corrections
 from casetracker.cases import service as case_service
 from casetracker.cases.schemas import CaseListOut, CaseOut, case_out
 from casetracker.core import clock
@@ -42,6 +43,51 @@ class TransitionIn(BaseModel):
     note: text(2000) = Field("", title=N_("备注"))  # type: ignore[valid-type]
 
 
+class CorrectionIn(BaseModel):
+    """A correction: either an opening fact (`field` and `value`, e.g. `accident_at`) or a
+    recorded step (`transition_id`, an `id` from the case's `timeline`, and the step's
+    `fields` to change, e.g. `{"accepted_on": "2026-11-24"}`); always the `version` the
+    correction was decided on and a `reason`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "version": 2,
+                    "field": "accident_at",
+                    "value": "2026-11-20T22:30:00+08:00",
+                    "reason": "报案时误记为次日",
+                },
+                {
+                    "version": 5,
+                    "transition_id": 4,
+                    "fields": {"accepted_on": "2026-11-24"},
+                    "reason": "受理通知书日期为 24 日",
+                },
+            ]
+        },
+    )
+
+    version: Annotated[int, Field(strict=True, ge=1, le=MAX_DB_INT)] = Field(title=N_("案件版本"))
+    reason: text(500) = Field(title=N_("原因"))  # type: ignore[valid-type]
+    field: text(40) | None = Field(None, title=N_("字段"))  # type: ignore[valid-type]
+    value: text(2000) | int | None = Field(None, title=N_("更正后的值"))  # type: ignore[valid-type]
+    transition_id: Annotated[int, Field(strict=True, ge=1, le=MAX_DB_INT)] | None = Field(
+        None, title=N_("记录编号")
+    )
+    fields: dict[text(40), text(2000) | bool | list[text(500)] | None] | None = Field(  # type: ignore[valid-type]
+        None, title=N_("更正的字段")
+    )
+
+
+class ReopenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Annotated[int, Field(strict=True, ge=1, le=MAX_DB_INT)] = Field(title=N_("案件版本"))
+    reason: text(500) = Field(title=N_("原因"))  # type: ignore[valid-type]
+
+
 @router.get("/cases/{case_id}", summary="案件（状态、可执行操作、时限）")
 def get_case(user: ApiCaller, case: ApiCase) -> CaseOut:
     return case_out(case, user, clock.now())
@@ -63,6 +109,54 @@ def fire_transition(
         actor=user,
         now=now,
         note=body.note,
+    )
+    return case_out(case, user, now)
+
+
+@router.post("/cases/{case_id}/corrections", summary="更正（开案信息或已记录的步骤）")
+def post_correction(
+    session: DbSession, user: ApiCaller, case: ApiCase, body: Annotated[CorrectionIn, Body()]
+) -> CaseOut:
+    """200: the corrected case, its clocks counted again; 409: the case changed since
+    `version`; 422: refused (chronology, plausibility, no reason…), nothing changed."""
+    now = clock.now()
+    if (body.field is None) == (body.transition_id is None):
+        message = _("请指定 field（开案信息）或 transition_id（已记录的步骤）之一")
+        raise Invalid(message, field_errors={"field": message})
+    if body.transition_id is not None:
+        corrections.correct_step(
+            session=session,
+            case=case,
+            version=body.version,
+            transition_id=body.transition_id,
+            fields=dict(body.fields or {}),
+            reason=body.reason,
+            actor=user,
+            now=now,
+        )
+    else:
+        corrections.correct_fact(
+            session=session,
+            case=case,
+            version=body.version,
+            field=body.field or "",
+            value=body.value,
+            reason=body.reason,
+            actor=user,
+            now=now,
+        )
+    return case_out(case, user, now)
+
+
+@router.post("/cases/{case_id}/reopen", summary="重新打开已结束的案件（主管）")
+def post_reopen(
+    session: DbSession, user: ApiCaller, case: ApiCase, body: Annotated[ReopenIn, Body()]
+) -> CaseOut:
+    """A supervisor reopens a closed or withdrawn case, back to the state it left, giving a
+    reason. 403 for other roles; 409 stale; 422 when the case is not closed."""
+    now = clock.now()
+    corrections.reopen(
+        session=session, case=case, version=body.version, reason=body.reason, actor=user, now=now
     )
     return case_out(case, user, now)
 

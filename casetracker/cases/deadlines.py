@@ -9,20 +9,21 @@ column, so finding what is due is one indexed query. Its explanation is stored b
 which rule set the length, what started it, and every day skipped or rolled over and why.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casetracker.calendar import service as calendar_service
-from casetracker.calendar.periods import Period, Unit, compute
+from casetracker.calendar.periods import Pause, Period, Unit, compute
 from casetracker.calendar.service import WorkCalendar
 from casetracker.cases.models import Case, Clock, ClockStatus, ClockTerm
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.i18n import N_
-from casetracker.workflows.engine import ClockAction, ClockOp, ClockSpec
+from casetracker.workflows.engine import ClockAction, ClockOp, ClockSpec, Workflow
 
 LIVE = (ClockStatus.OPEN, ClockStatus.PAUSED)
 
@@ -64,20 +65,40 @@ def candidate_rules(
     return rules
 
 
-def _paused_span(clock_row: Clock) -> timedelta:
-    return sum(
-        (datetime.fromisoformat(b) - datetime.fromisoformat(a) for a, b in clock_row.pauses),
-        timedelta(),
-    )
+def _pauses(row: Clock) -> list[Pause]:
+    return [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in row.pauses]
 
 
 def _decide(
-    started_at: datetime, rules: list[Rule], calendar: WorkCalendar
+    started_at: datetime, rules: list[Rule], calendar: WorkCalendar, pauses: list[Pause]
 ) -> tuple[Rule, Period, list[tuple[Rule, Period]]]:
     """The stricter rule wins: the one whose period ends first."""
-    computed = [(rule, compute(started_at, rule.unit, rule.length, calendar.day)) for rule in rules]
+    computed = [
+        (rule, compute(started_at, rule.unit, rule.length, calendar.day, pauses)) for rule in rules
+    ]
     winner, period = min(computed, key=lambda pair: pair[1].due_at)
     return winner, period, computed
+
+
+def _rules_of(row: Clock) -> list[Rule]:
+    return [
+        Rule(r["source"], Unit(r["unit"]), r["length"], r["basis"])
+        for r in row.explanation.get("rules", [])
+    ] or [Rule("default", Unit(row.unit), row.length, row.basis)]
+
+
+def _recount(row: Clock, calendar: WorkCalendar) -> None:
+    """Count the clock's period again from its start, its rules and its pauses, through the
+    one counting function: a resumption, a calendar entered or corrected, all come here."""
+    rules = _rules_of(row)
+    rule, period, computed = _decide(row.started_at, rules, calendar, _pauses(row))
+    row.due_at = period.due_at
+    row.unit, row.length, row.basis = rule.unit, rule.length, rule.basis
+    row.provisional = period.provisional
+    row.explanation = _explanation(rule, period, computed) | {
+        "rules": row.explanation.get("rules", []),
+        "recomputed": row.explanation.get("recomputed", []),
+    }
 
 
 def _explanation(rule: Rule, period: Period, computed: list[tuple[Rule, Period]]) -> dict[str, Any]:
@@ -109,9 +130,11 @@ def start_clock(
     start_event: str,
     fields: dict[str, Any],
     calendar: WorkCalendar,
+    rows: list[Clock] | None = None,
 ) -> Clock:
+    """A new clock on `rows` (the case's clocks unless a replay passes its own list)."""
     rules = candidate_rules(session=session, case=case, spec=spec, fields=fields)
-    rule, period, computed = _decide(started_at, rules, calendar)
+    rule, period, computed = _decide(started_at, rules, calendar, [])
     row = Clock(
         case_id=case.id,
         kind=spec.kind,
@@ -128,20 +151,28 @@ def start_clock(
         explanation=_explanation(rule, period, computed),
     )
     row.explanation["rules"] = [vars(r) | {"unit": r.unit.value} for r in rules]
-    session.add(row)
-    case.clocks.append(row)
+    if rows is None:
+        session.add(row)
+        case.clocks.append(row)
+    else:
+        rows.append(row)
     return row
 
 
-def _live(case: Case, kind: str) -> list[Clock]:
-    return [c for c in case.clocks if c.kind == kind and c.status in LIVE]
+def _live(rows: list[Clock], kind: str) -> list[Clock]:
+    return [c for c in rows if c.kind == kind and c.status in LIVE]
 
 
-def _finish(row: Clock, status: ClockStatus, at: datetime) -> None:
+def _finish(
+    row: Clock, status: ClockStatus, at: datetime, calendar: WorkCalendar | None = None
+) -> None:
+    """Stop a clock; one stopped while paused ends its pause first (and, given the calendar,
+    is counted again so met or missed is judged against its resumed period)."""
     if row.status == ClockStatus.PAUSED and row.paused_at is not None:
         row.pauses = [*row.pauses, [row.paused_at.isoformat(), at.isoformat()]]
-        row.due_at += at - row.paused_at
         row.paused_at = None
+        if calendar is not None and row.kind != FOLLOW_UP:
+            _recount(row, calendar)
     row.status, row.stopped_at = status, at
 
 
@@ -155,10 +186,13 @@ def apply(
     start_event: str,
     fields: dict[str, Any],
     calendar: WorkCalendar,
+    rows: list[Clock] | None = None,
 ) -> None:
-    """Carry out one declared clock action at the event time `at`."""
+    """Carry out one declared clock action at the event time `at` on the case's clocks (or
+    on a replay's `rows`)."""
+    clocks = case.clocks if rows is None else rows
     if action.op is ClockOp.START:
-        if _live(case, action.kind):  # already running (e.g. re-entering after a resume)
+        if _live(clocks, action.kind):  # already running (e.g. re-entering after a resume)
             return
         start_clock(
             session=session,
@@ -168,11 +202,12 @@ def apply(
             start_event=start_event,
             fields=fields,
             calendar=calendar,
+            rows=rows,
         )
         return
-    for row in _live(case, action.kind):
+    for row in _live(clocks, action.kind):
         if action.op is ClockOp.STOP:
-            _finish(row, ClockStatus.MET, at)
+            _finish(row, ClockStatus.MET, at, calendar)
             if row.stopped_at is not None and row.stopped_at > row.due_at:
                 row.status = ClockStatus.MISSED
         elif action.op is ClockOp.CANCEL:
@@ -181,16 +216,158 @@ def apply(
             row.status, row.paused_at = ClockStatus.PAUSED, at
         elif action.op is ClockOp.RESUME and row.status == ClockStatus.PAUSED:
             assert row.paused_at is not None
-            # Resuming moves the due time by exactly the paused span.
-            row.due_at += at - row.paused_at
+            # The suspended days are not counted: count the period again with this pause.
             row.pauses = [*row.pauses, [row.paused_at.isoformat(), at.isoformat()]]
             row.status, row.paused_at = ClockStatus.OPEN, None
+            _recount(row, calendar)
+
+
+# --- replay: the clocks counted again from the case's (corrected) facts ---------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of a case's timeline as the clocks see it: the declared actions it carries
+    out at its event time, and whether it enters a final state (`closes`: whatever still
+    runs is cancelled) or undoes the last closing (`reopens`: what it cancelled runs again)."""
+
+    actions: tuple[ClockAction, ...]
+    at: datetime
+    start_event: str
+    fields: dict[str, Any]
+    closes: bool = False
+    reopens: bool = False
+
+
+_Snapshot = list[tuple[Clock, ClockStatus, datetime | None, list[list[str]], datetime | None]]
+
+
+def _simulate(
+    session: Session,
+    case: Case,
+    workflow: Workflow,
+    events: Sequence[Event],
+    calendar: WorkCalendar,
+) -> list[Clock]:
+    """The clocks the events produce, as new rows that belong to no session."""
+    shadow: list[Clock] = []
+    closings: list[_Snapshot] = []
+    for event in events:
+        if event.reopens:
+            for row, status, paused_at, pauses, stopped_at in closings.pop() if closings else []:
+                row.status, row.paused_at, row.pauses = status, paused_at, pauses
+                row.stopped_at = stopped_at
+            continue
+        snapshot: _Snapshot = [
+            (r, r.status, r.paused_at, list(r.pauses), r.stopped_at)
+            for r in shadow
+            if r.status in LIVE
+        ]
+        for action in event.actions:
+            apply(
+                session=session,
+                case=case,
+                action=action,
+                spec=workflow.clock(action.kind),
+                at=event.at,
+                start_event=event.start_event,
+                fields=event.fields,
+                calendar=calendar,
+                rows=shadow,
+            )
+        if event.closes:
+            cancel_all(case=case, at=event.at, rows=shadow)
+            closings.append(snapshot)
+    return shadow
+
+
+def _state(row: Clock) -> tuple[Any, ...]:
+    return (
+        row.started_at,
+        row.due_at,
+        row.status,
+        row.stopped_at,
+        row.paused_at,
+        _pauses(row),
+        row.provisional,
+        row.unit,
+        row.length,
+        row.basis,
+    )
+
+
+def replay(
+    *,
+    session: Session,
+    case: Case,
+    workflow: Workflow,
+    events: Sequence[Event],
+    calendar: WorkCalendar,
+    now: datetime,
+    because: dict[str, Any],
+) -> list[Clock]:
+    """Count every clock of the case again from its timeline (`events`, in recorded order)
+    after a fact changed — a corrected event time, a corrected field, another region — or
+    the case was reopened. The rows are updated in place (the n-th clock of a kind stays the
+    n-th row of that kind, so its id stays); each that moved keeps in its explanation that
+    it was recomputed, when, from what, and its previous due time. Follow-ups, dates a
+    person chose, are left alone. Returns the clocks that changed."""
+    shadow = _simulate(session, case, workflow, events, calendar)
+    changed: list[Clock] = []
+    for kind in dict.fromkeys(r.kind for r in [*case.clocks, *shadow]):
+        if kind == FOLLOW_UP:
+            continue
+        stored = [r for r in case.clocks if r.kind == kind]
+        fresh = [r for r in shadow if r.kind == kind]
+        for old, new in zip(stored, fresh, strict=False):
+            if _state(old) == _state(new) and old.start_event == new.start_event:
+                continue
+            before = old.due_at
+            for name in (
+                "started_at",
+                "start_event",
+                "due_at",
+                "status",
+                "paused_at",
+                "pauses",
+                "stopped_at",
+                "provisional",
+                "unit",
+                "length",
+                "basis",
+            ):
+                setattr(old, name, getattr(new, name))
+            old.explanation = new.explanation | {
+                "recomputed": old.explanation.get("recomputed", [])
+            }
+            _note_recount(old, before, now, because)
+            changed.append(old)
+        for new in fresh[len(stored) :]:  # a clock the corrected facts start anew
+            new.case_id = case.id
+            session.add(new)
+            case.clocks.append(new)
+            _note_recount(new, new.due_at, now, because)
+            changed.append(new)
+    session.flush()
+    return changed
+
+
+def reopen_follow_ups(*, case: Case, closed_at: datetime) -> None:
+    """Follow-ups the closing cancelled run again when the case is reopened."""
+    for row in case.clocks:
+        if (
+            row.kind == FOLLOW_UP
+            and row.status == ClockStatus.CANCELLED
+            and row.stopped_at == closed_at
+        ):
+            row.status, row.stopped_at = ClockStatus.OPEN, None
 
 
 # --- follow-ups: a date a person chose in the contact log, not a counted period -------------
 
 FOLLOW_UP = "follow_up"
 FOLLOW_UP_LABEL = N_("跟进")  # the label follow-up clocks are stored with
+FOLLOW_UP_BASIS = N_("联系记录约定的跟进日期")
 
 
 def meet_follow_ups(*, case: Case, at: datetime) -> None:
@@ -207,7 +384,7 @@ def start_follow_up(*, case: Case, on: date, at: datetime, start_event: str) -> 
         case_id=case.id,
         kind=FOLLOW_UP,
         label=FOLLOW_UP_LABEL,
-        basis="联系记录约定的跟进日期",
+        basis=FOLLOW_UP_BASIS,
         unit=Unit.CALENDAR_DAYS,
         length=(on - at.astimezone(CHINA_TZ).date()).days,
         started_at=at,
@@ -222,8 +399,8 @@ def start_follow_up(*, case: Case, on: date, at: datetime, start_event: str) -> 
     return row
 
 
-def cancel_all(*, case: Case, at: datetime) -> None:
-    for row in case.clocks:
+def cancel_all(*, case: Case, at: datetime, rows: list[Clock] | None = None) -> None:
+    for row in case.clocks if rows is None else rows:
         if row.status in LIVE:
             _finish(row, ClockStatus.CANCELLED, at)
 
@@ -249,21 +426,24 @@ def recompute_for_year(
             )
         )
     )
+    because = {"what": "calendar", "year": year}
     for row in rows:
-        rules = [
-            Rule(r["source"], Unit(r["unit"]), r["length"], r["basis"])
-            for r in row.explanation.get("rules", [])
-        ] or [Rule("default", Unit(row.unit), row.length, row.basis)]
-        rule, period, computed = _decide(row.started_at, rules, calendar)
-        row.due_at = period.due_at + _paused_span(row)
-        row.unit, row.length, row.basis = rule.unit, rule.length, rule.basis
-        row.provisional = period.provisional
-        row.explanation = _explanation(rule, period, computed) | {
-            "rules": row.explanation.get("rules", []),
-            "recomputed_at": now.isoformat(),
-        }
+        before = row.due_at
+        _recount(row, calendar)
+        _note_recount(row, before, now, because)
     session.flush()
     return len(rows)
+
+
+def _note_recount(row: Clock, before: datetime, now: datetime, because: dict[str, Any]) -> None:
+    """Keep on the clock that it was counted again, when and from what (shown in its
+    explanation), with the due time it had before."""
+    row.explanation = row.explanation | {
+        "recomputed": [
+            *row.explanation.get("recomputed", []),
+            {"at": now.isoformat(), "previous_due_at": before.isoformat(), **because},
+        ]
+    }
 
 
 def load_calendar(session: Session) -> WorkCalendar:

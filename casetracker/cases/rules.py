@@ -8,6 +8,7 @@ from casetracker.core.i18n import N_, translate
 NO_UPLOADS = N_("案件已结束（已结案或已撤回），不能再上传材料")
 NO_FOLLOW_UPS = N_("案件已结束（已结案或已撤回），不能再安排跟进")
 NO_REASSIGNMENT = N_("案件已结束（已结案或已撤回），不能再改派")
+NO_CORRECTIONS = N_("案件已结束（已结案或已撤回），不能更正；如需更正，请主管先重新打开案件")
 
 
 def require_open(case: Case, refusal: str) -> None:

@@ -3,13 +3,16 @@
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from casetracker.auth.models import User
-from casetracker.cases import registry, words
+from casetracker.auth.schemas import PersonOut, person_out
+from casetracker.cases import registry, timeline, words
 from casetracker.cases.models import Case, CaseTransition, Clock
 from casetracker.cases.service import allowed_transitions
 from casetracker.core.clock import local
-from casetracker.core.i18n import translate
+from casetracker.core.i18n import current_locale, translate
 
 
 class FieldOut(BaseModel):
@@ -43,16 +46,32 @@ class ClockOut(BaseModel):
     explanation: list[str]
 
 
+class ChangeOut(BaseModel):
+    """One corrected value on a correction entry."""
+
+    field: str
+    label: str
+    before: object
+    after: object
+
+
 class TimelineOut(BaseModel):
+    """One entry: a workflow step, or the opening (`open`), a correction (`correction`, with
+    its `changes` and, for a step, the `corrects` entry's id), a reopening (`reopen`) or a
+    handover (`reassignment`). `note` is the step's note or the entry's reason."""
+
+    id: int
     name: str
     label: str
     from_state: str | None
     to_state: str
-    actor: str
+    actor: PersonOut | None
     at: datetime
     event_at: datetime
     note: str
     fields: dict[str, object]
+    corrects: int | None = None
+    changes: list[ChangeOut] = []
 
 
 class CaseOut(BaseModel):
@@ -68,8 +87,9 @@ class CaseOut(BaseModel):
     insured_id: int | None
     region_id: int
     region: str
-    owner: str
-    opened_at: datetime
+    owner: PersonOut
+    opened_at: datetime  # when the case was recorded; the opening event is on the timeline
+    event_at: datetime  # the opening event's time (the accident's)
     closed_at: datetime | None
     allowed_transitions: list[TransitionOut]
     clocks: list[ClockOut]
@@ -93,34 +113,64 @@ def clock_out(case_type: str, row: Clock, now: datetime) -> ClockOut:
         stopped_at=local(row.stopped_at) if row.stopped_at else None,
         status=row.status,
         provisional=row.provisional,
-        basis=row.basis,
+        basis=words.basis(row.basis),
         unit=row.unit,
         length=row.length,
         time_left=words.time_left(row, now),
         urgency=words.urgency(row, now),
-        explanation=words.explain(row),
+        explanation=words.explain(row, registry.workflow(case_type).event_label),
     )
 
 
-def _timeline(case: Case, row: CaseTransition) -> TimelineOut:
+def _in_locale(label: object) -> str:
+    if isinstance(label, dict):
+        return str(label.get("en" if current_locale.get() == "en" else "zh", ""))
+    return str(label)
+
+
+def _timeline(case: Case, row: CaseTransition, people: dict[int, User]) -> TimelineOut:
     workflow = registry.workflow(case.type)
-    spec = workflow.transition(row.name)
-    label = str(spec.label) if spec else str(workflow.opening_event)
+    actor = people.get(row.actor_id) if row.actor_id is not None else None
+    changes = row.fields.get("changes", []) if row.name == timeline.CORRECTION else []
+    corrects = row.fields.get("transition_id") if row.name == timeline.CORRECTION else None
     return TimelineOut(
+        id=row.id,
         name=row.name,
-        label=label,
+        label=timeline.entry_label(workflow, row.name),
         from_state=row.from_state,
         to_state=row.to_state,
-        actor=row.actor_name,
+        actor=person_out(actor)
+        if actor
+        else PersonOut(id=row.actor_id or 0, login="", name=row.actor_name),
         at=local(row.at),
         event_at=local(row.event_at),
         note=row.note,
         fields=row.fields,
+        corrects=corrects if isinstance(corrects, int) else None,
+        changes=[
+            ChangeOut(
+                field=str(c.get("field", "")),
+                label=_in_locale(c.get("label", "")),
+                before=c.get("before"),
+                after=c.get("after"),
+            )
+            for c in changes
+            if isinstance(c, dict)
+        ],
     )
+
+
+def _people(session: Session | None, case: Case) -> dict[int, User]:
+    ids = {t.actor_id for t in case.transitions if t.actor_id is not None}
+    if session is None or not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 def case_out(case: Case, user: User, now: datetime) -> CaseOut:
     workflow = registry.workflow(case.type)
+    people = _people(object_session(case), case)
+    opening = next((t for t in case.transitions if t.name == timeline.OPENING), None)
     return CaseOut(
         id=case.id,
         type=case.type,
@@ -134,8 +184,9 @@ def case_out(case: Case, user: User, now: datetime) -> CaseOut:
         insured_id=case.insured_id,
         region_id=case.region_id,
         region=case.region.name,
-        owner=case.owner.username,
+        owner=person_out(case.owner),
         opened_at=local(case.opened_at),
+        event_at=local(opening.event_at if opening else case.opened_at),
         closed_at=local(case.closed_at) if case.closed_at else None,
         allowed_transitions=[
             TransitionOut(
@@ -152,5 +203,5 @@ def case_out(case: Case, user: User, now: datetime) -> CaseOut:
             for t in allowed_transitions(case, user)
         ],
         clocks=[clock_out(case.type, c, now) for c in case.clocks],
-        timeline=[_timeline(case, t) for t in case.transitions],
+        timeline=[_timeline(case, t, people) for t in case.transitions],
     )

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import Role, User
-from casetracker.cases import deadlines, registry
+from casetracker.cases import deadlines, registry, timeline
 from casetracker.cases import fields as field_rules
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockStatus
 from casetracker.cases.rules import NO_REASSIGNMENT, require_open
 from casetracker.cases.types import GuardContext
-from casetracker.core.clock import CHINA_TZ, local
+from casetracker.core.clock import local
 from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.core.sql import contains, ends_with
@@ -51,15 +51,16 @@ def open_case(
     client_id: int,
     region_id: int,
     owner: User,
-    opened_at: datetime,
+    event_at: datetime,
     now: datetime,
     insured_id: int | None = None,
     title: str = "",
 ) -> Case:
     """Create a case in its workflow's initial state and start that state's clocks from the
-    opening event (e.g. the accident time)."""
+    opening event at `event_at` (e.g. the accident time). `opened_at` is when it was
+    recorded (`now`); the opening event's time stays on its timeline entry."""
     workflow = registry.workflow(case_type)
-    if opened_at > now:
+    if event_at > now:
         raise Invalid(
             _("事件时间不能晚于当前时间"), field_errors={"opened_at": _("事件时间不能晚于当前时间")}
         )
@@ -72,7 +73,7 @@ def open_case(
         region_id=region_id,
         insured_id=insured_id,
         owner_id=owner.id,
-        opened_at=opened_at,
+        opened_at=now,
     )
     session.add(case)
     session.flush()
@@ -84,20 +85,20 @@ def open_case(
         workflow,
         case,
         initial.on_enter,
-        at=opened_at,
-        start_event=str(workflow.opening_event),
+        at=event_at,
+        start_event=workflow.opening_event.zh,
         fields={},
     )
     session.add(
         CaseTransition(
             case_id=case.id,
-            name="open",
+            name=timeline.OPENING,
             from_state=None,
             to_state=workflow.initial,
             actor_id=owner.id,
-            actor_name=owner.username,
+            actor_name=owner.display_name,
             at=now,
-            event_at=opened_at,
+            event_at=event_at,
             note="",
             fields={},
         )
@@ -109,7 +110,7 @@ def open_case(
         action=f"{case_type}.opened",
         subject_type="case",
         subject_id=case.id,
-        after={"state": case.state, "opened_at": opened_at.isoformat()},
+        after={"state": case.state, "event_at": event_at.isoformat()},
         at=now,
     )
     return case
@@ -120,13 +121,31 @@ def may_fire(workflow: Workflow, case: Case, user: User) -> bool:
     return not (user.role in workflow.owner_only_roles and case.owner_id != user.id)
 
 
-def reassign(*, session: Session, case: Case, owner: User, actor: User, now: datetime) -> None:
-    """A supervisor hands a case to another specialist; the version moves so open forms of
-    the old owner become stale."""
+def reassign(
+    *, session: Session, case: Case, owner: User, actor: User, now: datetime, reason: str
+) -> None:
+    """A supervisor hands a case to another specialist, saying why. The handover is on the
+    timeline (which tells the new owner, until alerts bring it to their inbox); the version
+    moves so open forms of the old owner become stale."""
     require_open(case, NO_REASSIGNMENT)
-    before = {"owner_id": case.owner_id}
+    why = require_reason(reason)
+    if owner.id == case.owner_id:
+        message = _("{name} 已是负责人").format(name=owner.display_name)
+        raise Invalid(message, field_errors={"owner": message})
+    previous = case.owner
+    bump_version(session=session, case=case)
     case.owner_id, case.owner = owner.id, owner
-    case.version += 1
+    record_entry(
+        case=case,
+        name=timeline.REASSIGNMENT,
+        actor=actor,
+        now=now,
+        note=why,
+        fields={
+            "from": timeline.person(previous),
+            "to": timeline.person(owner),
+        },
+    )
     session.flush()
     audit.record(
         session=session,
@@ -134,10 +153,67 @@ def reassign(*, session: Session, case: Case, owner: User, actor: User, now: dat
         action="case.reassigned",
         subject_type="case",
         subject_id=case.id,
-        before=before,
-        after={"owner_id": owner.id},
+        before={"owner_id": previous.id},
+        after={"owner_id": owner.id, "reason": why},
         at=now,
     )
+
+
+def require_reason(reason: str) -> str:
+    """A correction, reopening or reassignment says why: 1–500 characters of text."""
+    why = reason.strip()
+    if not why:
+        message = _("原因：必填，请说明原因")
+        raise Invalid(message, field_errors={"reason": message})
+    if len(why) > 500 or "\x00" in why:
+        message = _("原因：不能超过 500 个字符，且不能含控制字符")
+        raise Invalid(message, field_errors={"reason": message})
+    return why
+
+
+def bump_version(*, session: Session, case: Case) -> None:
+    """Move the case's version with a conditional UPDATE: of two writers who read the same
+    version, the second gets 409 (StaleVersion)."""
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.version == case.version)
+            .values(version=Case.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        raise StaleVersion(_("案件已被他人更新，请刷新后重试"))
+    case.version += 1
+
+
+def record_entry(
+    *,
+    case: Case,
+    name: str,
+    actor: User,
+    now: datetime,
+    note: str,
+    fields: dict[str, Any],
+    to_state: str | None = None,
+) -> CaseTransition:
+    """A timeline entry that is not a workflow step (a correction, reopening, handover),
+    recorded at `now`."""
+    entry = CaseTransition(
+        case_id=case.id,
+        name=name,
+        from_state=case.state,
+        to_state=to_state or case.state,
+        actor_id=actor.id,
+        actor_name=actor.display_name,
+        at=now,
+        event_at=now,
+        note=note,
+        fields=fields,
+    )
+    case.transitions.append(entry)
+    return entry
 
 
 def require_may_act(case: Case, user: User) -> None:
@@ -176,8 +252,7 @@ def fire(
     6. The timeline row and the audit event join the same transaction.
     """
     workflow = registry.workflow(case.type)
-    if version != case.version:
-        raise StaleVersion(_changed_since(workflow, case))
+    require_version(case, version)
     spec = workflow.transition(transition)
     if spec is None:
         raise Invalid(_("没有名为「{name}」的操作").format(name=transition))
@@ -206,20 +281,9 @@ def fire(
             raise Invalid(refusal)
 
     source = case.state
-    result = cast(
-        CursorResult[Any],
-        session.execute(
-            update(Case)
-            .where(Case.id == case.id, Case.version == case.version)
-            .values(state=spec.target, version=Case.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    moved = result.rowcount
-    if moved != 1:  # someone else committed a transition first
-        raise StaleVersion(_("案件已被他人更新，请刷新后重试"))
     before = {"state": source, "version": case.version}
-    case.state, case.version = spec.target, case.version + 1
+    bump_version(session=session, case=case)  # someone else committed first: 409
+    case.state = spec.target
     _run_clocks(session, workflow, case, source, spec, values, event_at)
     if (target := workflow.state(spec.target)) and target.final:
         deadlines.cancel_all(case=case, at=event_at)
@@ -231,7 +295,7 @@ def fire(
             from_state=source,
             to_state=spec.target,
             actor_id=actor.id,
-            actor_name=actor.username,
+            actor_name=actor.display_name,
             at=now,
             event_at=event_at,
             note=note.strip(),
@@ -257,44 +321,38 @@ def fire(
     return case
 
 
-def _changed_since(workflow: Workflow, case: Case) -> str:
-    """What a person needs to hear when their page is out of date: who changed the case, when
+def require_version(case: Case, version: int) -> None:
+    """The caller read the case at `version`; if it moved since, say who changed it, when
     and how (its last timeline entry), not version numbers."""
+    if version == case.version:
+        return
     last = max(case.transitions, key=lambda t: (t.at, t.id), default=None)
-    spec = workflow.transition(last.name) if last else None
-    if last is None or spec is None:  # only the opening on record: a reassignment moved it
-        return _("案件已被他人更新，请刷新后重试")
-    return _("{who} 已于 {when}「{what}」，案件已更新，请刷新后重试").format(
-        who=last.actor_name,
-        when=local(last.at).strftime("%Y-%m-%d %H:%M"),
-        what=str(spec.label),
+    if last is None or last.name == timeline.OPENING:
+        raise StaleVersion(_("案件已被他人更新，请刷新后重试"))
+    raise StaleVersion(
+        _("{who} 已于 {when}「{what}」，案件已更新，请刷新后重试").format(
+            who=last.actor_name,
+            when=local(last.at).strftime("%Y-%m-%d %H:%M"),
+            what=timeline.entry_label(registry.workflow(case.type), last.name),
+        )
     )
 
 
 def _check_chronology(
     workflow: Workflow, case: Case, spec: TransitionSpec, event_at: datetime
 ) -> None:
-    """An event cannot precede the case's last recorded event (the accident, a filing…):
+    """An event cannot precede the case's last standing event (the accident, a filing…):
     clocks started from it would start before their cause. A date-only event is compared
     by day, since it carries no time of day."""
-    if not spec.event_field or not case.transitions:
+    if not spec.event_field:
         return
-    last = max(case.transitions, key=lambda t: t.event_at)
     date_only = next(f.type for f in spec.fields if f.name == spec.event_field) is FieldType.DATE
-    earlier = (
-        event_at.astimezone(CHINA_TZ).date() < last.event_at.astimezone(CHINA_TZ).date()
-        if date_only
-        else event_at < last.event_at
+    field = next(str(f.label) for f in spec.fields if f.name == spec.event_field)
+    problem = timeline.order_problem(
+        workflow, timeline.standing(workflow, case.transitions), None, event_at, date_only
     )
-    if earlier:
-        previous = workflow.transition(last.name)
-        label = str(previous.label) if previous else str(workflow.opening_event)
-        when = local(last.event_at).strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")
-        message = _("{field}：不能早于上一步「{step}」的时间 {when}").format(
-            field=next(str(f.label) for f in spec.fields if f.name == spec.event_field),
-            step=label,
-            when=when,
-        )
+    if problem:
+        message = _("{field}：{problem}").format(field=field, problem=problem)
         raise Invalid(message, field_errors={spec.event_field: message})
 
 
@@ -310,7 +368,7 @@ def _run_clocks(
     exiting, entering = workflow.state(source), workflow.state(spec.target)
     actions = [*(exiting.on_exit if exiting else ()), *(entering.on_enter if entering else ())]
     _apply_clock_actions(
-        session, workflow, case, actions, at=event_at, start_event=str(spec.label), fields=values
+        session, workflow, case, actions, at=event_at, start_event=spec.label.zh, fields=values
     )
 
 

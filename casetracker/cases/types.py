@@ -8,11 +8,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from casetracker.cases.models import Case
-from casetracker.workflows.engine import Label, Workflow
+from casetracker.workflows.engine import FieldSpec, Label, Workflow
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,51 @@ GuardCheck = Callable[[GuardContext], str | None]
 DetailsLoader = Callable[[Session, Case], object | None]
 
 
+# What a packet still lacks to be complete: labels of the missing contents, as Chinese
+# message ids (the packet prints them as they are, pages translate them). Empty: complete.
+PacketCheck = Callable[[Session, Case], list[str]]
+
+
 @dataclass(frozen=True)
 class PacketSpec:
     """A packet a case of this type can print: its forms (Jinja2 templates under forms/,
-    in order), whether the checklist's uploads follow them, and the states from which it is
-    final (below them it carries a 草稿 watermark)."""
+    in order) and whether the checklist's uploads follow them.
+
+    - `missing`: what the packet still lacks (its completeness check). A packet is final as
+      soon as nothing is missing; until then it carries a 草稿 watermark and its first page
+      lists what is missing.
+    - `final_states`: the states in which the step this packet serves has been recorded
+      (the packet was handed in). For a packet with `attachments`, from then on its uploads
+      are on file with the bureau: they can be replaced (the old file stays, superseded) but
+      no longer removed. A packet without `missing` is final in these states only.
+    """
 
     name: str
     label: Label
     forms: tuple[str, ...]
     attachments: bool
-    final_states: frozenset[str]
+    final_states: frozenset[str] = frozenset()
+    missing: PacketCheck | None = None
+
+
+@dataclass(frozen=True)
+class IntakeField:
+    """A fact recorded when the case was opened that a person may correct later, with a
+    reason, on the record (`cases.corrections`).
+
+    - `spec`: its name, label, type and length, validated like a transition's field.
+    - `read` / `write`: where the type keeps it (its details table).
+    - `opening_event`: it is the time the case's clocks start from (the accident time); a
+      correction moves the opening event and counts every clock again.
+    - `check`: the type's plausibility rule for a new value (None: plausible), given the
+      value and now.
+    """
+
+    spec: FieldSpec
+    read: Callable[[Session, Case], Any]
+    write: Callable[[Session, Case, Any], None]
+    opening_event: bool = False
+    check: Callable[[Session, Case, Any, datetime], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +99,8 @@ class CaseType:
     - `packets`: the packets it prints.
     - `audit_labels`: names for its own audit actions besides its transitions (which are
       labelled from the workflow).
+    - `intake_fields`: what was recorded at the opening that may be corrected (the region,
+      which every case has, is corrected by the engine itself).
     - Its materials checklist is data (`material_items`), seeded by its migration and edited
       at /admin/materials.
     """
@@ -75,6 +112,7 @@ class CaseType:
     nav: tuple[NavEntry, ...] = ()
     packets: tuple[PacketSpec, ...] = ()
     audit_labels: Mapping[str, str] = field(default_factory=dict)
+    intake_fields: tuple[IntakeField, ...] = ()
     # Folders of its own page partials and form templates, when it keeps them outside
     # `templates/` and `forms/` (a duty shipped as a separate package, the tests' own type).
     templates_dir: Path | None = None
@@ -90,6 +128,9 @@ class CaseType:
 
     def details(self, session: Session, case: Case) -> object | None:
         return self.load_details(session, case) if self.load_details else None
+
+    def intake_field(self, name: str) -> IntakeField | None:
+        return next((f for f in self.intake_fields if f.spec.name == name), None)
 
     def packet(self, name: str) -> PacketSpec | None:
         return next((p for p in self.packets if p.name == name), None)

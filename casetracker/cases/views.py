@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
-from casetracker.cases import registry
+from casetracker.cases import corrections, registry, timeline
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
 from casetracker.cases.schemas import case_out
@@ -128,6 +128,9 @@ def case_page(
             if user.role == Role.SUPERVISOR
             else [],
             "packet_types": packet_service.types_for(case),
+            "facts": corrections.current_facts(session=session, case=case) if may_act else [],
+            "regions": people_service.list_regions(session=session) if may_act else [],
+            "standing": {e.id for e in timeline.standing(case_type.workflow, case.transitions)},
             "packets": packet_service.packets(session=session, case=case),
             "may_act": may_act,
             "company_missing": not request.app.state.settings.company_name,
@@ -148,8 +151,10 @@ def section_refused(
     exc: DomainError,
     **extra: Any,
 ) -> Response:
-    """The case page again, with the refusal shown in the section it concerns."""
-    return case_page(
+    """The case page again, with the refusal shown in the section it concerns; rendered
+    first, then the request's transaction rolled back (see `web.forms.form_refused`), so
+    nothing the refused request did commits."""
+    response = case_page(
         request,
         session,
         case,
@@ -158,6 +163,8 @@ def section_refused(
         section_error=(section, exc.message),
         **extra,
     )
+    session.rollback()
+    return response
 
 
 @router.get("/cases/{case_id}")
@@ -218,15 +225,84 @@ def reassign(
     request: Request, session: DbSession, user: CurrentUser, case: CurrentCase, form: FormFields
 ) -> Response:
     owner = auth_service.get_user(session=session, username=form.get("owner", "")[:50])
-    refusal = None
-    if owner is None or owner.role != Role.SPECIALIST or not owner.is_active:
-        refusal = _("负责人应为在职专员")
-    elif owner.id == case.owner_id:
-        refusal = _("{name} 已是本案负责人").format(name=owner.display_name)
-    if refusal or owner is None:
-        return section_refused(request, session, case, user, "owner", Invalid(refusal or ""))
     try:
-        case_service.reassign(session=session, case=case, owner=owner, actor=user, now=clock.now())
+        if owner is None or owner.role != Role.SPECIALIST or not owner.is_active:
+            raise Invalid(_("负责人应为在职专员"))
+        case_service.reassign(
+            session=session,
+            case=case,
+            owner=owner,
+            actor=user,
+            now=clock.now(),
+            reason=form.get("reason", ""),
+        )
     except Invalid as exc:  # a closed or withdrawn case keeps its owner
-        return section_refused(request, session, case, user, "owner", exc)
+        return section_refused(request, session, case, user, "owner", exc, owner_values=dict(form))
+    return back_to_case(case.id, "top")
+
+
+@router.post("/cases/{case_id}/corrections")
+def correct(
+    request: Request, session: DbSession, user: CurrentUser, case: CurrentCase, form: FormFields
+) -> Response:
+    """Correct an opening fact (`field`, `value`) or a recorded step (`transition_id` and
+    that step's fields), with a `reason`; refused, the page shows why beside the form and
+    keeps what was typed."""
+    version = parse_int(form.get("version")) or 0
+    step_id = parse_int(form.get("transition_id"))
+    try:
+        if form.get("transition_id"):
+            if step_id is None:
+                raise Invalid(_("transition_id：应为记录编号"))
+            entry = next((t for t in case.transitions if t.id == step_id), None)
+            spec = registry.workflow(case.type).transition(entry.name) if entry else None
+            names = [f.name for f in spec.fields] if spec else []
+            corrections.correct_step(
+                session=session,
+                case=case,
+                version=version,
+                transition_id=step_id,
+                fields={name: form.get(name, "") for name in names} or {"": ""},
+                reason=form.get("reason", ""),
+                actor=user,
+                now=clock.now(),
+            )
+            anchor = "timeline"
+        else:
+            corrections.correct_fact(
+                session=session,
+                case=case,
+                version=version,
+                field=form.get("field", ""),
+                value=form.get("value", ""),
+                reason=form.get("reason", ""),
+                actor=user,
+                now=clock.now(),
+            )
+            anchor = "top"
+    except DomainError as exc:
+        target = f"step-{step_id}" if form.get("transition_id") else f"fact-{form.get('field')}"
+        return section_refused(
+            request, session, case, user, target, exc, correction_values=dict(form)
+        )
+    return back_to_case(case.id, anchor)
+
+
+@router.post("/cases/{case_id}/reopen")
+def reopen(
+    request: Request, session: DbSession, user: CurrentUser, case: CurrentCase, form: FormFields
+) -> Response:
+    try:
+        corrections.reopen(
+            session=session,
+            case=case,
+            version=parse_int(form.get("version")) or 0,
+            reason=form.get("reason", ""),
+            actor=user,
+            now=clock.now(),
+        )
+    except DomainError as exc:
+        return section_refused(
+            request, session, case, user, "reopen", exc, correction_values=dict(form)
+        )
     return back_to_case(case.id, "top")

@@ -1,5 +1,6 @@
 """Clocks in words: time left (剩余 3 小时 / 已逾期 2 天) and how the due time was reached."""
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from casetracker.calendar.periods import UNIT_LABELS, Unit
@@ -56,14 +57,62 @@ def _is_zh() -> bool:
     return current_locale.get() != "en"
 
 
-def explain(row: Clock) -> list[str]:
-    """Each line a reason: basis, start, length, skipped and rolled days, pauses, caveats."""
+def basis(text: str) -> str:
+    """A clock's stored basis in the reader's language: a message id (《工伤保险条例》第十七条),
+    or one followed by the region or contract it was set for (…（地方规定）：杭州市)."""
+    head, sep, tail = text.partition("：")
+    if sep and translate(head) != head:
+        return f"{translate(head)}{'：' if _is_zh() else ': '}{tail}"
+    return translate(text)
+
+
+def _both(value: object) -> str:
+    """A label stored in both languages ({"zh": …, "en": …}), in the reader's."""
+    if isinstance(value, dict):
+        return str(value.get("zh" if _is_zh() else "en") or value.get("zh", ""))
+    return str(value)
+
+
+def _moment(value: object) -> str:
+    if isinstance(value, str) and len(value) > 10 and value[10:11] == "T":
+        try:
+            return local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+    return "—" if value in (None, "") else str(value)
+
+
+def _recomputed(entry: dict[str, object]) -> str:
+    at = local(datetime.fromisoformat(str(entry["at"]))).strftime("%Y-%m-%d %H:%M")
+    previous = _moment(entry.get("previous_due_at"))
+    what = entry.get("what")
+    if what == "correction":
+        return _("{at} 因更正「{field}」（{before} → {after}）重新计算，原到期 {previous}").format(
+            at=at,
+            field=_both(entry.get("label", "")),
+            before=_moment(entry.get("before")),
+            after=_moment(entry.get("after")),
+            previous=previous,
+        )
+    if what == "reopen":
+        return _("{at} 案件重新打开后重新计算，原到期 {previous}").format(at=at, previous=previous)
+    if what == "calendar":
+        return _("{at} 录入 {year} 年放假安排后重新计算，原到期 {previous}").format(
+            at=at, year=entry.get("year"), previous=previous
+        )
+    return _("{at} 重新计算，原到期 {previous}").format(at=at, previous=previous)
+
+
+def explain(row: Clock, event_label: Callable[[str], str] = translate) -> list[str]:
+    """Each line a reason: basis, start, length, skipped and rolled days, pauses, caveats,
+    recomputations. `event_label` names what started it in the reader's language (it is
+    stored in Chinese: a workflow's label, or a message id)."""
     started = local(row.started_at)
     length = f"{row.length} {translate(UNIT_LABELS[Unit(row.unit)])}"
     lines = [
-        _("依据：{basis}").format(basis=row.basis),
+        _("依据：{basis}").format(basis=basis(row.basis)),
         _("起算：{event}，{at}").format(
-            event=row.start_event, at=started.strftime("%Y-%m-%d %H:%M")
+            event=event_label(row.start_event), at=started.strftime("%Y-%m-%d %H:%M")
         ),
     ]
     if Unit(row.unit) is Unit.HOURS:
@@ -73,35 +122,54 @@ def explain(row: Clock) -> list[str]:
     else:
         lines.append(_("期限：{length}，起算当日不计入，到期日 24 时截止").format(length=length))
     for step in row.explanation.get("steps", []):
-        template = (
-            _("跳过 {day}：{reason}")
-            if step["action"] == "skipped"
-            else _("{day} 为{reason}，顺延")
-        )
+        action = step["action"]
+        if action == "last_day":
+            lines.append(_("未计中止期间的最后一日：{day}").format(day=_day(step["day"])))
+            continue
+        if action == "extended":
+            lines.append(
+                _("中止期间 {days} 日不计入，最后一日顺延至 {day}").format(
+                    days=step["reason"], day=_day(step["day"])
+                )
+            )
+            continue
+        template = _("跳过 {day}：{reason}") if action == "skipped" else _("{day} 为{reason}，顺延")
         lines.append(template.format(day=_day(step["day"]), reason=translate(step["reason"])))
     for alternative in row.explanation.get("alternatives", []):
         due = local(datetime.fromisoformat(alternative["due_at"]))
         lines.append(
             _("另有规则「{basis}」到期 {due}，较宽，不采用").format(
-                basis=alternative["basis"], due=due.strftime("%Y-%m-%d %H:%M")
+                basis=basis(alternative["basis"]), due=due.strftime("%Y-%m-%d %H:%M")
             )
         )
+    hours = Unit(row.unit) is Unit.HOURS
     for start_text, end_text in row.pauses:
         paused_from = local(datetime.fromisoformat(start_text))
         paused_to = local(datetime.fromisoformat(end_text))
-        lines.append(
-            _("暂停 {start} 至 {end}（{span}），到期时间相应顺延").format(
-                start=paused_from.strftime("%Y-%m-%d %H:%M"),
-                end=paused_to.strftime("%Y-%m-%d %H:%M"),
-                span=span(paused_to - paused_from),
+        if hours:
+            lines.append(
+                _("暂停 {start} 至 {end}（{span}），到期时间相应顺延").format(
+                    start=paused_from.strftime("%Y-%m-%d %H:%M"),
+                    end=paused_to.strftime("%Y-%m-%d %H:%M"),
+                    span=span(paused_to - paused_from),
+                )
             )
-        )
+        else:
+            lines.append(
+                _("中止 {start} 至 {end}（{days} 日），中止期间不计入期限").format(
+                    start=_day(paused_from.date()),
+                    end=_day(paused_to.date()),
+                    days=(paused_to.date() - paused_from.date()).days,
+                )
+            )
     if row.status == ClockStatus.PAUSED and row.paused_at is not None:
         lines.append(
             _("自 {start} 起暂停中").format(start=local(row.paused_at).strftime("%Y-%m-%d %H:%M"))
         )
     if row.provisional:
         lines.append(_("临时计算：到期日所在年度的放假安排尚未录入，录入后自动重算"))
+    for entry in row.explanation.get("recomputed", []):
+        lines.append(_recomputed(entry))
     due = local(row.due_at)
     lines.append(_("到期：{due}").format(due=due.strftime("%Y-%m-%d %H:%M:%S")))
     return lines

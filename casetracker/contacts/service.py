@@ -14,7 +14,9 @@ from casetracker.contacts.models import Contact
 from casetracker.contacts.schemas import ContactIn
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import Invalid
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_, _
+
+CONTACT_EVENT = N_("联系记录")  # what starts a follow-up, stored as the message id
 
 
 def log_contact(
@@ -47,12 +49,12 @@ def log_contact(
         follow_up_on=data.follow_up_on,
         contacted_at=contacted_at,
         author_id=actor.id,
-        author_name=actor.username,
+        author_name=actor.display_name,
     )
     session.add(contact)
     if data.follow_up_on is not None:
         deadlines.start_follow_up(
-            case=case, on=data.follow_up_on, at=contacted_at, start_event=_("联系记录")
+            case=case, on=data.follow_up_on, at=contacted_at, start_event=CONTACT_EVENT
         )
     session.flush()
     audit.record(

@@ -4,8 +4,9 @@ from sqlalchemy.orm import Session
 
 from casetracker.cases.models import Case, ClockTerm
 from casetracker.cases.types import CaseType, GuardContext, NavEntry, PacketSpec
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_, _
 from casetracker.injury import service as injury_service
+from casetracker.injury.intake_fields import INTAKE_FIELDS
 from casetracker.materials import service as materials_service
 from casetracker.people.models import Region
 from casetracker.workflows import injury as workflow
@@ -43,10 +44,44 @@ def _details(session: Session, case: Case) -> object | None:
     return injury_service.details(session=session, case=case)
 
 
-# From the filing on, the accident report is what was filed.
-_FILED_ON = frozenset(
+# What the accident report needs filled in to be final: who was hurt, and the accident's
+# time, place, course and injured body part. The hospital, the reporter and phone numbers
+# print when known but may follow (no hospital yet, the employee called in person).
+_ACCIDENT_FACTS = (
+    ("accident_at", N_("事故时间")),
+    ("place", N_("事故地点")),
+    ("description", N_("事故经过")),
+    ("injured_part", N_("受伤部位")),
+)
+
+
+def _accident_missing(session: Session, case: Case) -> list[str]:
+    """What the accident report (and the application form, which prints the same facts)
+    still lacks."""
+    missing = [] if case.insured is not None else [N_("员工")]
+    details = injury_service.details(session=session, case=case)
+    return missing + [
+        label
+        for name, label in _ACCIDENT_FACTS
+        if details is None or not str(getattr(details, name) or "").strip()
+    ]
+
+
+def _application_missing(session: Session, case: Case) -> list[str]:
+    """The application form's facts and every required checklist item uploaded."""
+    return _accident_missing(session, case) + materials_service.missing_required(
+        session=session, case=case
+    )
+
+
+def _summary_missing(_session: Session, case: Case) -> list[str]:
+    """A summary is final once the case has ended (closed or withdrawn)."""
+    return [] if case.closed_at is not None else [N_("结案（案件尚未结束）")]
+
+
+# From the submission on, the checklist's uploads are on file with the bureau.
+_SUBMITTED_ON = frozenset(
     {
-        "filed",
         "submitted",
         "correction_requested",
         "accepted",
@@ -62,6 +97,7 @@ CASE_TYPE = CaseType(
     guards={workflow.MATERIALS_COMPLETE.name: _materials_complete},
     details_template="injury/_details.html",
     load_details=_details,
+    intake_fields=INTAKE_FIELDS,
     nav=(NavEntry("/injury/new", Label("登记工伤", "Record an injury")),),
     packets=(
         PacketSpec(
@@ -69,21 +105,22 @@ CASE_TYPE = CaseType(
             Label("工伤事故快报表", "Accident report form"),
             ("injury/accident_report.html",),
             attachments=False,
-            final_states=_FILED_ON,
+            missing=_accident_missing,
         ),
         PacketSpec(
             "recognition_application",
             Label("工伤认定申请材料", "Recognition application packet"),
             ("injury/materials_cover.html", "injury/recognition_application.html"),
             attachments=True,
-            final_states=_FILED_ON - {"filed"},
+            final_states=_SUBMITTED_ON,
+            missing=_application_missing,
         ),
         PacketSpec(
             "case_summary",
             Label("案件摘要", "Case summary"),
             ("injury/case_summary.html",),
             attachments=False,
-            final_states=frozenset({"closed", "withdrawn"}),
+            missing=_summary_missing,
         ),
     ),
 )

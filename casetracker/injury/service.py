@@ -161,7 +161,7 @@ def record_accident(
         client_id=client.id,
         region_id=region.id,
         owner=actor,
-        opened_at=accident_at,
+        event_at=accident_at,
         now=now,
         insured_id=person.id,
         title=_("{name} {date} 工伤").format(

@@ -1,8 +1,9 @@
 """Checklist items (data an admin edits) and attachments (stored in the database)."""
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from casetracker.core.db import Base, UTCDateTime
@@ -30,6 +31,18 @@ class MaterialItem(Base):
     )
 
 
+class AttachmentStatus(enum.StrEnum):
+    """Where an upload stands. Rows are never deleted: a removed or replaced file stays in
+    the table (and downloadable) with who took it off the checklist, when and why."""
+
+    CURRENT = "current"  # on the checklist, and in the packets
+    REMOVED = "removed"  # off the checklist before its packet went out (removed or swapped)
+    SUPERSEDED = "superseded"  # replaced after its packet went out: listed as 已被替换
+
+
+_STATUSES = ", ".join(f"'{s.value}'" for s in AttachmentStatus)
+
+
 class Attachment(Base):
     """An uploaded file, kept in the database so a failed request can leave no orphan file
     behind and a database backup holds everything."""
@@ -46,3 +59,24 @@ class Attachment(Base):
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[AttachmentStatus] = mapped_column(
+        String(12), default=AttachmentStatus.CURRENT, server_default=AttachmentStatus.CURRENT.value
+    )
+    # The upload that took its place (a replacement), if any.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    # Who took it off the checklist (removed or replaced), when, and the reason they gave.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    retired_reason: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUSES})", name="status_known"),
+        CheckConstraint(
+            "status = 'current' OR (retired_at IS NOT NULL AND retired_by_id IS NOT NULL "
+            "AND retired_reason IS NOT NULL)",
+            name="retirement_recorded",
+        ),
+        CheckConstraint(
+            "status <> 'superseded' OR replaced_by_id IS NOT NULL", name="superseded_by_known"
+        ),
+    )

@@ -1,8 +1,11 @@
-"""The checklist for a case, uploads checked by content, and the guard that needs them."""
+"""The checklist for a case, uploads checked by content, their removal or replacement (each
+with a reason, never deleting a file), and the guard that needs them."""
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,10 +15,12 @@ from casetracker.auth.models import User
 from casetracker.cases import registry
 from casetracker.cases.models import Case
 from casetracker.cases.rules import NO_UPLOADS, require_open
+from casetracker.cases.service import require_reason
+from casetracker.cases.types import PacketSpec
 from casetracker.core.errors import Invalid, NotFound
-from casetracker.core.i18n import _, translate
+from casetracker.core.i18n import N_, _, translate
 from casetracker.materials import documents
-from casetracker.materials.models import Attachment, MaterialItem
+from casetracker.materials.models import Attachment, AttachmentStatus, MaterialItem
 from casetracker.people.models import Region
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -25,16 +30,35 @@ SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
 )
+# What a final case refuses, as a whole sentence (like cases.rules' messages).
+NO_CHANGES = N_("案件已结束（已结案或已撤回），不能再删除或替换材料")
+
+audit.add_labels(
+    {
+        "case.attachment_removed": lambda: _("删除材料"),
+        "case.attachment_replaced": lambda: _("替换材料"),
+    }
+)
 
 
 @dataclass(frozen=True)
 class ChecklistLine:
+    """One item of the checklist: its current uploads (what the guard and the packets take)
+    and, for each of them, the files it superseded (still downloadable, listed 已被替换).
+    `handed_in`: the uploads went out with a packet, so they can be replaced, not removed."""
+
     item: MaterialItem
     attachments: list[Attachment]
+    superseded: Mapping[int, list[Attachment]] = field(default_factory=dict)
+    handed_in: bool = False
 
     @property
     def done(self) -> bool:
         return bool(self.attachments)
+
+    def replaced(self, attachment: Attachment) -> list[Attachment]:
+        """The files `attachment` took the place of, newest first."""
+        return self.superseded.get(attachment.id, [])
 
 
 def items_for(*, session: Session, case_type: str, region_id: int) -> list[MaterialItem]:
@@ -53,14 +77,56 @@ def items_for(*, session: Session, case_type: str, region_id: int) -> list[Mater
     return sorted(by_code.values(), key=lambda item: (item.position, item.id))
 
 
+def handed_in_with(case: Case) -> PacketSpec | None:
+    """The packet that carried the checklist's uploads to the bureau, once the case has
+    passed the step it serves (its state is one of that packet's `final_states`; for an
+    injury: the recognition application has been submitted); None before. Until then the
+    uploads are a working set: removing one takes it off, replacing one swaps it. From then
+    on they are on file: removing is refused, and a replacement supersedes the old file,
+    which stays listed (已被替换) and downloadable."""
+    packets = registry.get(case.type).packets
+    return next((p for p in packets if p.attachments and case.state in p.final_states), None)
+
+
+def _superseded(rows: list[Attachment]) -> dict[int, list[Attachment]]:
+    """For each upload, the superseded files whose chain of replacements ends at it."""
+    by_id = {row.id: row for row in rows}
+    found: dict[int, list[Attachment]] = {}
+    for row in rows:
+        if row.status != AttachmentStatus.SUPERSEDED:
+            continue
+        newer = by_id.get(row.replaced_by_id or 0)
+        while newer is not None and newer.status == AttachmentStatus.SUPERSEDED:
+            newer = by_id.get(newer.replaced_by_id or 0)
+        if newer is not None:
+            found.setdefault(newer.id, []).append(row)
+    for older in found.values():
+        older.sort(key=lambda row: row.id, reverse=True)
+    return found
+
+
 def checklist(*, session: Session, case: Case) -> list[ChecklistLine]:
-    attachments = list(
+    """The case's checklist with its current uploads; removed files are off it, superseded
+    ones hang under the upload that replaced them."""
+    rows = list(
         session.scalars(
-            select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+            select(Attachment)
+            .where(
+                Attachment.case_id == case.id,
+                Attachment.status.in_([AttachmentStatus.CURRENT, AttachmentStatus.SUPERSEDED]),
+            )
+            .order_by(Attachment.id)
         )
     )
+    history = _superseded(rows)
+    handed_in = handed_in_with(case) is not None
     return [
-        ChecklistLine(item, [a for a in attachments if a.item_code == item.code])
+        ChecklistLine(
+            item,
+            [a for a in rows if a.item_code == item.code and a.status == AttachmentStatus.CURRENT],
+            history,
+            handed_in,
+        )
         for item in items_for(session=session, case_type=case.type, region_id=case.region_id)
     ]
 
@@ -106,7 +172,7 @@ def sniff(content: bytes) -> tuple[str, str] | None:
     return None
 
 
-def attach(
+def _new_attachment(
     *,
     session: Session,
     case: Case,
@@ -116,8 +182,7 @@ def attach(
     actor: User,
     now: datetime,
 ) -> Attachment:
-    """Store an upload against a checklist item, or refuse it (nothing is stored)."""
-    require_open(case, NO_UPLOADS)
+    """Check an upload against the checklist and by its content; the row, not yet added."""
     codes = {
         i.code: i for i in items_for(session=session, case_type=case.type, region_id=case.region_id)
     }
@@ -148,7 +213,7 @@ def attach(
     name = "".join(ch for ch in filename if ch.isprintable() and ch not in "/\\\x00")[-150:]
     if not name.lower().endswith(extension):
         name = (name or codes[item_code].name) + extension
-    row = Attachment(
+    return Attachment(
         case_id=case.id,
         item_code=item_code,
         filename=name,
@@ -158,6 +223,30 @@ def attach(
         content=content,
         uploaded_by_id=actor.id,
         uploaded_at=now,
+        status=AttachmentStatus.CURRENT,
+    )
+
+
+def attach(
+    *,
+    session: Session,
+    case: Case,
+    item_code: str,
+    filename: str,
+    content: bytes,
+    actor: User,
+    now: datetime,
+) -> Attachment:
+    """Store an upload against a checklist item, or refuse it (nothing is stored)."""
+    require_open(case, NO_UPLOADS)
+    row = _new_attachment(
+        session=session,
+        case=case,
+        item_code=item_code,
+        filename=filename,
+        content=content,
+        actor=actor,
+        now=now,
     )
     session.add(row)
     session.flush()
@@ -168,9 +257,146 @@ def attach(
         subject_type="case",
         subject_id=case.id,
         at=now,
-        after={"item": item_code, "filename": name, "size": len(content), "sha256": row.sha256},
+        after={
+            "item": item_code,
+            "filename": row.filename,
+            "size": row.size,
+            "sha256": row.sha256,
+        },
     )
     return row
+
+
+def _current(*, session: Session, case: Case, attachment_id: int) -> Attachment:
+    """The upload to remove or replace: one of this case's, still on its checklist."""
+    row = require_attachment(session=session, case_id=case.id, attachment_id=attachment_id)
+    # Two changes to one upload at once: the second waits here, then sees the first's result.
+    session.refresh(row, ["status", "replaced_by_id"], with_for_update=True)
+    if row.status == AttachmentStatus.REMOVED:
+        message = _("「{name}」已删除，不在材料清单中").format(name=row.filename)
+        raise Invalid(message, field_errors={"attachment": message})
+    if row.status == AttachmentStatus.SUPERSEDED:
+        message = _("「{name}」已被替换，请对替换它的文件操作").format(name=row.filename)
+        raise Invalid(message, field_errors={"attachment": message})
+    return row
+
+
+def _snapshot(row: Attachment) -> dict[str, Any]:
+    return {
+        "attachment_id": row.id,
+        "item": row.item_code,
+        "filename": row.filename,
+        "sha256": row.sha256,
+        "status": str(row.status),
+    }
+
+
+def _retire(
+    row: Attachment, status: AttachmentStatus, *, actor: User, now: datetime, reason: str
+) -> None:
+    row.status = status
+    row.retired_at, row.retired_by_id, row.retired_reason = now, actor.id, reason
+
+
+def remove_attachment(
+    *,
+    session: Session,
+    case: Case,
+    attachment_id: int,
+    reason: str,
+    actor: User,
+    now: datetime,
+) -> Attachment:
+    """Take an upload off the checklist, saying why, while its packet has not gone out. The
+    row and its file stay (marked removed, with who, when and why); refused once the case
+    has passed the step the uploads serve: then only a replacement, which keeps the old
+    file, corrects it."""
+    require_open(case, NO_CHANGES)
+    row = _current(session=session, case=case, attachment_id=attachment_id)
+    why = require_reason(reason)
+    packet = handed_in_with(case)
+    if packet is not None:
+        message = _(
+            "「{packet}」已交出，材料不能再删除。如需更正，请用「替换」上传新文件：原文件保留，"
+            "标为已被替换"
+        ).format(packet=packet.label)
+        raise Invalid(message, field_errors={"attachment": message})
+    before = _snapshot(row)
+    _retire(row, AttachmentStatus.REMOVED, actor=actor, now=now, reason=why)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="case.attachment_removed",
+        subject_type="case",
+        subject_id=case.id,
+        at=now,
+        before=before,
+        after={**_snapshot(row), "reason": why},
+    )
+    return row
+
+
+def replace_attachment(
+    *,
+    session: Session,
+    case: Case,
+    attachment_id: int,
+    filename: str,
+    content: bytes,
+    reason: str,
+    actor: User,
+    now: datetime,
+) -> Attachment:
+    """Put a new file in an upload's place, saying why; returns the new upload. Before the
+    case has passed the step the uploads serve, the old one is simply taken off (marked
+    removed); after it, the old one is superseded: listed under the new one as 已被替换 and
+    still downloadable. Either way only the new file counts for the checklist and packets.
+    The new file is checked like any upload; a refusal changes nothing."""
+    require_open(case, NO_CHANGES)
+    old = _current(session=session, case=case, attachment_id=attachment_id)
+    why = require_reason(reason)
+    new = _new_attachment(
+        session=session,
+        case=case,
+        item_code=old.item_code,
+        filename=filename,
+        content=content,
+        actor=actor,
+        now=now,
+    )
+    before = _snapshot(old)
+    session.add(new)
+    session.flush()
+    kept = AttachmentStatus.SUPERSEDED if handed_in_with(case) else AttachmentStatus.REMOVED
+    _retire(old, kept, actor=actor, now=now, reason=why)
+    old.replaced_by_id = new.id
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="case.attachment_replaced",
+        subject_type="case",
+        subject_id=case.id,
+        at=now,
+        before=before,
+        after={
+            **_snapshot(new),
+            "size": new.size,
+            "replaced": {"attachment_id": old.id, "status": str(old.status)},
+            "reason": why,
+        },
+    )
+    return new
+
+
+def attachments(*, session: Session, case: Case) -> list[Attachment]:
+    """Every upload of the case, current or not, oldest first."""
+    return list(
+        session.scalars(
+            select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+        )
+    )
 
 
 def all_items(*, session: Session) -> list[MaterialItem]:

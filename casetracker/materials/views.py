@@ -159,6 +159,133 @@ def _upload(
     return back_to_case(case.id, "materials")
 
 
+def _refused_change(
+    request: Request,
+    session: DbSession,
+    user: User,
+    case: Case,
+    exc: DomainError,
+    *,
+    attachment_id: int,
+    action: str,
+    reason: str,
+) -> Response:
+    """The case page again with the refusal in the materials section and the form reopened
+    with the reason typed; the request's transaction is rolled back (nothing written)."""
+    response = section_refused(
+        request,
+        session,
+        case,
+        user,
+        f"materials.{action}",
+        exc,
+        attachment_failed=(attachment_id, action, reason[:500]),
+    )
+    session.rollback()
+    return response
+
+
+@case_router.post("/cases/{case_id}/attachments/{attachment_id}/remove")
+def remove(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case: CurrentCase,
+    attachment_id: RowId,
+    form: FormFields,
+) -> Response:
+    """Take an upload off the checklist, with a reason (refused once it was handed in)."""
+    reason = form.get("reason", "")
+    try:
+        case_service.require_may_act(case, user)
+        materials_service.remove_attachment(
+            session=session,
+            case=case,
+            attachment_id=attachment_id,
+            reason=reason,
+            actor=user,
+            now=clock.now(),
+        )
+    except DomainError as exc:
+        return _refused_change(
+            request,
+            session,
+            user,
+            case,
+            exc,
+            attachment_id=attachment_id,
+            action="remove",
+            reason=reason,
+        )
+    return back_to_case(case.id, "materials")
+
+
+@case_router.post("/cases/{case_id}/attachments/{attachment_id}/replace")
+async def replace(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case: CurrentCase,
+    attachment_id: RowId,
+    file: Annotated[UploadFile, File()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Put a new file in an upload's place, with a reason."""
+    try:
+        content = await read_upload(file)
+    except Invalid as exc:  # too large
+        return await run_in_threadpool(
+            _refused_change,
+            request,
+            session,
+            user,
+            case,
+            exc,
+            attachment_id=attachment_id,
+            action="replace",
+            reason=reason,
+        )
+    return await run_in_threadpool(
+        _replace, request, session, user, case, attachment_id, file.filename or "", content, reason
+    )
+
+
+def _replace(
+    request: Request,
+    session: DbSession,
+    user: User,
+    case: Case,
+    attachment_id: int,
+    filename: str,
+    content: bytes,
+    reason: str,
+) -> Response:
+    try:
+        case_service.require_may_act(case, user)
+        materials_service.replace_attachment(
+            session=session,
+            case=case,
+            attachment_id=attachment_id,
+            filename=filename,
+            content=content,
+            reason=reason,
+            actor=user,
+            now=clock.now(),
+        )
+    except DomainError as exc:
+        return _refused_change(
+            request,
+            session,
+            user,
+            case,
+            exc,
+            attachment_id=attachment_id,
+            action="replace",
+            reason=reason,
+        )
+    return back_to_case(case.id, "materials")
+
+
 @case_router.get("/cases/{case_id}/attachments/{attachment_id}")
 def download(
     request: Request,

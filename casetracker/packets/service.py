@@ -2,6 +2,7 @@
 version it was made from and its author; the same inputs give back the stored version."""
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,14 +21,17 @@ from casetracker.contacts import service as contact_service
 from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
 from casetracker.core.clock import CHINA_TZ, local
 from casetracker.core.errors import Invalid, NotFound
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_, _
 from casetracker.core.identifiers import birth_date
 from casetracker.core.settings import Settings
 from casetracker.materials import service as materials_service
 from casetracker.packets import render
 from casetracker.packets.models import Packet
+from casetracker.workflows.engine import Label
 
-TEMPLATE_REVISION = "1"  # bump when forms change, so unchanged cases still get new versions
+TEMPLATE_REVISION = "2"  # bump when forms change, so unchanged cases still get new versions
+# What a packet without its own completeness check lacks below its final states.
+NOT_YET_FINAL = N_("办理到可定稿的环节")
 
 
 def cn_date(value: Any) -> str:
@@ -58,6 +62,13 @@ def require_type(*, case: Case, packet_type: str) -> PacketSpec:
     return spec
 
 
+def missing(*, session: Session, case: Case, spec: PacketSpec) -> list[str]:
+    """What the packet still lacks (Chinese message ids); empty: complete, so final."""
+    if spec.missing is not None:
+        return list(spec.missing(session, case))
+    return [] if case.state in spec.final_states else [NOT_YET_FINAL]
+
+
 def _qr(url: str) -> Markup:
     # our own SVG, generated from a URL we built
     return Markup(segno.make(url, error="m").svg_inline(border=1, omitsize=True))
@@ -79,6 +90,7 @@ def context(
         if spec.attachments
         else []
     )
+    lacking = missing(session=session, case=case, spec=spec)
     born = birth_date(person.id_number) if person else None
     case_url = f"{settings.base_url.rstrip('/')}/cases/{case.id}"
     return {
@@ -99,7 +111,8 @@ def context(
         "company": {"name": settings.company_name, "credit_code": settings.company_credit_code},
         "today_cn": cn_date(now.astimezone(CHINA_TZ).date()),
         "generated_by": actor.display_name,
-        "final": case.state in spec.final_states,
+        "final": not lacking,
+        "missing": lacking,
         "qr_svg": _qr(case_url),
         "case_url": case_url,
     }, plans
@@ -145,14 +158,15 @@ def preview_html(
 
 
 def _fingerprint(
-    case: Case, spec: PacketSpec, plans: list[render.AttachmentPlan], final: bool
+    case: Case, spec: PacketSpec, plans: list[render.AttachmentPlan], missing: list[str]
 ) -> str:
     parts = [
         TEMPLATE_REVISION,
         spec.name,
         str(case.id),
         str(case.version),
-        str(final),
+        str(not missing),
+        "、".join(missing),
         *(f"{p.attachment.id}:{p.attachment.sha256}" for p in plans),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -173,7 +187,7 @@ def generate(
     values, plans = context(
         session=session, case=case, spec=spec, actor=actor, settings=settings, now=now
     )
-    fingerprint = _fingerprint(case, spec, plans, values["final"])
+    fingerprint = _fingerprint(case, spec, plans, values["missing"])
     existing = session.scalar(
         select(Packet).where(
             Packet.case_id == case.id, Packet.type == spec.name, Packet.fingerprint == fingerprint
@@ -220,6 +234,7 @@ def generate(
             "case_version": case.version,
             "sha256": packet.sha256,
             "final": packet.final,
+            "missing": values["missing"],
             "pages": pages,
             "broken_attachments": [p.attachment.filename for p in plans if p.kind == "broken"],
         },
@@ -255,5 +270,32 @@ def open_packet(
     return packet
 
 
-def types_for(case: Case) -> list[PacketSpec]:
-    return list(registry.get(case.type).packets)
+@dataclass(frozen=True)
+class PacketOffer:
+    """A packet the case page offers, with what it would still lack if generated now."""
+
+    spec: PacketSpec
+    missing: list[str]
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def label(self) -> Label:
+        return self.spec.label
+
+    @property
+    def final(self) -> bool:
+        return not self.missing
+
+
+def types_for(case: Case, *, session: Session | None = None) -> list[PacketOffer]:
+    """The packets the case's type prints, each with what it still lacks (the case's own
+    session unless one is given)."""
+    session = session or Session.object_session(case)
+    assert session is not None, "the case is not attached to a session"
+    return [
+        PacketOffer(spec, missing(session=session, case=case, spec=spec))
+        for spec in registry.get(case.type).packets
+    ]

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from casetracker.auth.models import User
+from casetracker.auth.schemas import person_out
 from casetracker.core.identifiers import mask_id_number
 from casetracker.core.pagination import fetch_slice
 from casetracker.people import service as people_service
@@ -28,7 +29,7 @@ def _client_out(client: Client) -> ClientOut:
         credit_code=client.credit_code,
         default_region=client.default_region.name,
         sales_rep=client.sales_rep.name if client.sales_rep else None,
-        owner=client.owner.username if client.owner else None,
+        owner=person_out(client.owner) if client.owner else None,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
+from casetracker.auth.schemas import PersonOut
 from casetracker.core import clock
 from casetracker.core.i18n import N_, _
 from casetracker.core.validation import (
@@ -72,7 +73,7 @@ class ClientOut(BaseModel):
     credit_code: str
     default_region: str
     sales_rep: str | None
-    owner: str | None
+    owner: PersonOut | None
 
 
 class InsuredOut(BaseModel):

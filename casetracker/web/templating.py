@@ -44,6 +44,45 @@ def _fmt_money(value: Decimal | None) -> str:
     return f"{value:,.2f}" if value is not None else ""
 
 
+def _shown(value: Any) -> str:
+    """A stored value (timeline fields, corrections) as a person reads it: times in China
+    time to the minute, yes/no in words, lists joined."""
+    if value is None or value == "":
+        return "—"
+    if value is True or value is False:
+        return i18n.gettext("是") if value else i18n.gettext("否")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, str) and len(value) > 10 and value[10:11] == "T":
+        try:
+            return clock.local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _both(value: Any) -> str:
+    """A label stored in both languages ({"zh": …, "en": …}), in the reader's."""
+    if isinstance(value, dict):
+        wanted = "en" if i18n.current_locale.get() == "en" else "zh"
+        return str(value.get(wanted) or value.get("zh") or "")
+    return str(value)
+
+
+def _input_value(value: Any, kind: str) -> str:
+    """A stored value as an <input> of `kind` expects it (datetime-local: local, no zone)."""
+    if value is None or value is False:
+        return ""
+    if kind == "datetime":
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return clock.local(moment).strftime("%Y-%m-%dT%H:%M") if moment else ""
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def _choices(items: list[Any], label: str) -> list[tuple[int, str]]:
     """Rows as (id, label) pairs for a <select>."""
     return [(item.id, getattr(item, label)) for item in items]
@@ -65,6 +104,9 @@ templates.env.filters.update(
     role=_role_label,
     choices=_choices,
     json=_json,
+    shown=_shown,
+    both=_both,
+    input_value=_input_value,
 )
 templates.env.filters.update(
     action=audit_service.action_label, masked=audit_service.masked, translate=i18n.translate

@@ -135,7 +135,7 @@ class TransitionSpec:
 class Workflow:
     type: str
     label: Label
-    description: str
+    description: Label | str  # shown on its help page; a Label in both languages
     initial: str
     opening_event: Label  # what the case's opening time is, e.g. 事故发生
     states: tuple[StateSpec, ...]
@@ -173,6 +173,14 @@ class Workflow:
         spec: ClockSpec | None = self._index["clock"].get(kind)
         return str(spec.label) if spec else fallback
 
+    def event_label(self, stored: str) -> str:
+        """What started a clock, stored in Chinese (the opening event's or a transition's
+        label, else a message id), in the reader's language."""
+        for label in (self.opening_event, *(t.label for t in self.transitions)):
+            if stored in (label.zh, label.en):
+                return str(label)
+        return i18n.translate(stored)
+
     def state_label(self, name: str) -> str:
         state = self.state(name)
         return str(state.label) if state else name
@@ -184,12 +192,18 @@ class Workflow:
         return [t for t in self.transitions_from(state) if role in t.roles]
 
 
+# Timeline entries the engine records itself (`cases.timeline`): no transition may be named so.
+RESERVED_NAMES = frozenset({"open", "correction", "reopen", "reassignment"})
+
+
 def definition_problems(workflow: Workflow) -> list[str]:
     """Everything that makes a definition unusable: unknown states, clocks or fields."""
     states = {s.name for s in workflow.states}
     kinds = {c.kind for c in workflow.clocks}
     problems = [] if workflow.initial in states else [f"initial {workflow.initial}"]
     for t in workflow.transitions:
+        if t.name in RESERVED_NAMES:
+            problems.append(f"{t.name}: a name the engine keeps for its own timeline entries")
         problems += [
             f"{t.name}: unknown state {s}" for s in (*t.sources, t.target) if s not in states
         ]

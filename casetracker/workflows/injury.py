@@ -7,6 +7,7 @@ contract (a `ClockTerm` of the client): the stricter wins.
 """
 
 from casetracker.calendar.periods import Unit
+from casetracker.core.i18n import N_
 from casetracker.workflows.engine import (
     ClockSpec,
     FieldSpec,
@@ -42,7 +43,7 @@ CLOCKS = (
         Label("工伤快报", "Accident report"),
         Unit.HOURS,
         24,
-        "参保地工伤快报时限（地方规定）",
+        N_("参保地工伤快报时限（地方规定）"),
         regional=True,
     ),
     ClockSpec(
@@ -50,7 +51,7 @@ CLOCKS = (
         Label("书面报告", "Written report"),
         Unit.WORKING_DAYS,
         5,
-        "参保地书面报告时限（地方规定）",
+        N_("参保地书面报告时限（地方规定）"),
         regional=True,
     ),
     ClockSpec(
@@ -58,21 +59,21 @@ CLOCKS = (
         Label("工伤认定申请", "Recognition application"),
         Unit.CALENDAR_DAYS,
         30,
-        "《工伤保险条例》第十七条",
+        N_("《工伤保险条例》第十七条"),
     ),
     ClockSpec(
         "acceptance_review",
         Label("受理审核", "Acceptance review"),
         Unit.CALENDAR_DAYS,
         15,
-        "《工伤认定办法》第八条",
+        N_("《工伤认定办法》第八条"),
     ),
     ClockSpec(
         "recognition_decision",
         Label("认定决定", "Recognition decision"),
         Unit.CALENDAR_DAYS,
         60,
-        "《工伤保险条例》第二十条",
+        N_("《工伤保险条例》第二十条"),
         variants=(("simple", 15),),
     ),
     ClockSpec(
@@ -80,14 +81,14 @@ CLOCKS = (
         Label("行政复议期限", "Administrative review"),
         Unit.CALENDAR_DAYS,
         60,
-        "《行政复议法》第二十条",
+        N_("《行政复议法》第二十条"),
     ),
     ClockSpec(
         "appeal_lawsuit",
         Label("行政诉讼期限", "Administrative lawsuit"),
         Unit.MONTHS,
         6,
-        "《行政诉讼法》第四十六条",
+        N_("《行政诉讼法》第四十六条"),
     ),
 )
 
@@ -236,9 +237,12 @@ TRANSITIONS = (
 WORKFLOW = Workflow(
     type=TYPE,
     label=Label("工伤认定", "Work-injury recognition"),
-    description=(
+    description=Label(
         "从事故报案、快报、提交认定申请、受理到认定决定的全过程。"
-        "专员负责自己的案件，主管可处理任何案件。"
+        "专员负责自己的案件，主管可处理任何案件。",
+        "From the accident's report, the accident report form and the recognition "
+        "application to the bureau's acceptance and decision. Specialists work their own "
+        "cases; supervisors may work any case.",
     ),
     initial="reported",
     opening_event=Label("事故发生", "the accident"),

@@ -100,7 +100,7 @@ def receive(
         client_id=body.client_id,
         region_id=body.region_id,
         owner=user,
-        opened_at=body.received_at,
+        event_at=body.received_at,
         now=now,
         title=body.contents,
     )

@@ -1,0 +1,15 @@
+"""A person as the API shows one: who, by login and by name."""
+
+from pydantic import BaseModel
+
+from casetracker.auth.models import User
+
+
+class PersonOut(BaseModel):
+    id: int
+    login: str
+    name: str
+
+
+def person_out(user: User) -> PersonOut:
+    return PersonOut(id=user.id, login=user.username, name=user.display_name)
