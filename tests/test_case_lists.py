@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
-from tests.conftest import LI_ID, NOW, World, fire, log_in, open_injury
+from tests.conftest import LI_ID, NOW, World, complete_materials, fire, log_in, open_injury
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +55,23 @@ def test_the_list_filters_by_due_within_and_searches(
     assert listed(q=f"#{later.id}") == {later.id}
     assert listed(q="王建国") == set()
     assert client.get("/cases", params={"due": "next-year"}).status_code == 422
+
+
+def test_a_case_waiting_for_the_bureau_says_so_and_recording_the_answer_is_secondary(
+    client: TestClient, world: World, anna: User, session: Session
+) -> None:
+    case = open_injury(session, world, anna, "2026-11-20T09:00")
+    fire(session, case, "file_report", anna, filed_at="2026-11-20T12:00")
+    complete_materials(session, case, anna)
+    fire(session, case, "submit_application", anna, submitted_on="2026-11-21")
+    log_in(client, anna)
+    row = next(r for r in _rows(client.get("/").text) if f"/cases/{case.id}" in r)
+    assert "等待社保局受理…" in row
+    assert "受理审核" in row  # its clock
+    assert 'class="button"' not in row  # no "next step" of our own
+    assert f'href="/cases/{case.id}#next"' in row
+    page = client.get(f"/cases/{case.id}").text
+    waiting = page.split('id="next"')[1].split("</section>")[0]
+    assert "等待社保局受理…" in waiting
+    assert 'class="primary"' not in waiting
+    assert "登记受理" in waiting  # still there, under the secondary summary

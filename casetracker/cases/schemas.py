@@ -80,6 +80,9 @@ class CaseOut(BaseModel):
     type_label: str
     state: str
     state_label: str
+    # What the case waits for from outside in this state (e.g. 社保局受理), else null: its
+    # transitions record the answer, they are not the next step of our own work.
+    waiting_for: str | None
     version: int
     title: str
     client_id: int
@@ -177,6 +180,9 @@ def case_out(case: Case, user: User, now: datetime) -> CaseOut:
         type_label=str(workflow.label),
         state=case.state,
         state_label=workflow.state_label(case.state),
+        waiting_for=str(state.waiting_for)
+        if (state := workflow.state(case.state)) and state.waiting_for
+        else None,
         version=case.version,
         title=case.title,
         client_id=case.client_id,

@@ -57,6 +57,14 @@ def _is_zh() -> bool:
     return current_locale.get() != "en"
 
 
+def day_reason(text: str) -> str:
+    """Why a day is (not) a working day, stored in Chinese (周日, 国庆节, 调休上班（春节）), in
+    the reader's language; a name staff entered for their own year stays as entered."""
+    if text.startswith("调休上班（") and text.endswith("）"):
+        return _("调休上班（{holiday}）").format(holiday=translate(text[5:-1]))
+    return translate(text)
+
+
 def basis(text: str) -> str:
     """A clock's stored basis in the reader's language: a message id (《工伤保险条例》第十七条),
     or one followed by the region or contract it was set for (…（地方规定）：杭州市)."""
@@ -134,7 +142,7 @@ def explain(row: Clock, event_label: Callable[[str], str] = translate) -> list[s
             )
             continue
         template = _("跳过 {day}：{reason}") if action == "skipped" else _("{day} 为{reason}，顺延")
-        lines.append(template.format(day=_day(step["day"]), reason=translate(step["reason"])))
+        lines.append(template.format(day=_day(step["day"]), reason=day_reason(step["reason"])))
     for alternative in row.explanation.get("alternatives", []):
         due = local(datetime.fromisoformat(alternative["due_at"]))
         lines.append(

@@ -102,11 +102,16 @@ class ClockSpec:
 
 @dataclass(frozen=True)
 class StateSpec:
+    """A state; `waiting_for` names what the case waits for from outside while in it (the
+    bureau's acceptance): the desk then shows 等待… with its clock, and the transitions that
+    record the answer as secondary actions, not as the next step."""
+
     name: str
     label: Label
     final: bool = False
     on_enter: tuple[ClockAction, ...] = ()
     on_exit: tuple[ClockAction, ...] = ()
+    waiting_for: Label | None = None
 
 
 @dataclass(frozen=True)

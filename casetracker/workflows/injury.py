@@ -111,14 +111,21 @@ STATES = (
             start("acceptance_review"),
         ),
         on_exit=(stop("acceptance_review"),),
+        waiting_for=Label("社保局受理", "the bureau's acceptance"),
     ),
     StateSpec("correction_requested", Label("待补正材料", "Correction requested")),
-    StateSpec("accepted", Label("已受理", "Accepted"), on_enter=(start("recognition_decision"),)),
+    StateSpec(
+        "accepted",
+        Label("已受理", "Accepted"),
+        on_enter=(start("recognition_decision"),),
+        waiting_for=Label("社保局作出认定决定", "the bureau's decision"),
+    ),
     StateSpec(
         "suspended",
         Label("认定中止", "Suspended"),
         on_enter=(pause("recognition_decision"),),
         on_exit=(resume("recognition_decision"),),
+        waiting_for=Label("社保局恢复认定", "the bureau to resume"),
     ),
     StateSpec(
         "recognised", Label("认定为工伤", "Recognised"), on_enter=(stop("recognition_decision"),)
