@@ -97,7 +97,7 @@ def test_correcting_the_accident_time_moves_its_clocks_and_says_so(
         {
             "field": "accident_at",
             "label": "事故时间",
-            "before": "2026-11-21T14:30:00+00:00",
+            "before": "2026-11-21T22:30:00+08:00",
             "after": "2026-11-20T22:30:00+08:00",
         }
     ]
@@ -110,7 +110,7 @@ def test_correcting_the_accident_time_moves_its_clocks_and_says_so(
     event = session.scalars(
         select(AuditEvent).where(AuditEvent.action == "case.corrected").order_by(AuditEvent.id)
     ).all()[-1]
-    assert event.before == {"accident_at": "2026-11-21T14:30:00+00:00"}
+    assert event.before == {"accident_at": "2026-11-21T22:30:00+08:00"}
     assert event.after == {"accident_at": "2026-11-20T22:30:00+08:00", "reason": "报案时误记为次日"}
 
 

@@ -55,6 +55,8 @@ def _shown(value: Any) -> Any:
     """A value as the timeline and the audit log keep it (JSON: times as ISO text)."""
     if isinstance(value, Region):
         return value.name
+    if isinstance(value, datetime):  # in China time, whatever zone it was read or typed in
+        return local(value).isoformat()
     return field_rules.jsonable({"v": value})["v"]
 
 
