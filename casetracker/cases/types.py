@@ -32,9 +32,9 @@ GuardCheck = Callable[[GuardContext], str | None]
 DetailsLoader = Callable[[Session, Case], object | None]
 
 
-# What a packet still lacks to be complete: labels of the missing contents, as Chinese
-# message ids (the packet prints them as they are, pages translate them). Empty: complete.
-PacketCheck = Callable[[Session, Case], list[str]]
+# What a packet still lacks to be complete, in both languages: the packet prints the Chinese
+# (and keeps it in its fingerprint), pages show the reader's. Empty: complete.
+PacketCheck = Callable[[Session, Case], list[Label]]
 
 
 @dataclass(frozen=True)

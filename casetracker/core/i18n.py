@@ -50,6 +50,11 @@ def translate(message: str) -> str:
     return gettext(message)
 
 
+def in_locale(locale: str, message: str) -> str:
+    """A message id in a given language, whatever the request's (a label kept in both)."""
+    return translations(locale).gettext(message)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
     """Mark a message for the catalogue without translating it yet (translated when shown)."""
     return message

@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from casetracker.cases.models import Case, ClockTerm
 from casetracker.cases.types import CaseType, GuardContext, NavEntry, PacketSpec
-from casetracker.core.i18n import N_, _
+from casetracker.core.i18n import N_, _, in_locale
 from casetracker.injury import service as injury_service
 from casetracker.injury.intake_fields import INTAKE_FIELDS
 from casetracker.materials import service as materials_service
@@ -14,7 +14,7 @@ from casetracker.workflows.engine import Label
 
 
 def _materials_complete(context: GuardContext) -> str | None:
-    missing = materials_service.missing_required(session=context.session, case=context.case)
+    missing = materials_service.missing_shown(session=context.session, case=context.case)
     if not missing:
         return None
     return _("材料不齐，不能提交申请。缺少：{items}").format(items="、".join(missing))
@@ -55,28 +55,33 @@ _ACCIDENT_FACTS = (
 )
 
 
-def _accident_missing(session: Session, case: Case) -> list[str]:
+def _both(message: str) -> Label:
+    return Label(message, in_locale("en", message))
+
+
+def _accident_missing(session: Session, case: Case) -> list[Label]:
     """What the accident report (and the application form, which prints the same facts)
     still lacks."""
-    missing = [] if case.insured is not None else [N_("员工")]
+    missing = [] if case.insured is not None else [_both(N_("员工"))]
     details = injury_service.details(session=session, case=case)
     return missing + [
-        label
+        _both(label)
         for name, label in _ACCIDENT_FACTS
         if details is None or not str(getattr(details, name) or "").strip()
     ]
 
 
-def _application_missing(session: Session, case: Case) -> list[str]:
+def _application_missing(session: Session, case: Case) -> list[Label]:
     """The application form's facts and every required checklist item uploaded."""
-    return _accident_missing(session, case) + materials_service.missing_required(
-        session=session, case=case
-    )
+    return _accident_missing(session, case) + [
+        Label(item.name, item.name_en or item.name)
+        for item in materials_service.missing_items(session=session, case=case)
+    ]
 
 
-def _summary_missing(_session: Session, case: Case) -> list[str]:
+def _summary_missing(_session: Session, case: Case) -> list[Label]:
     """A summary is final once the case has ended (closed or withdrawn)."""
-    return [] if case.closed_at is not None else [N_("结案（案件尚未结束）")]
+    return [] if case.closed_at is not None else [_both(N_("结案（案件尚未结束）"))]
 
 
 # From the submission on, the checklist's uploads are on file with the bureau.

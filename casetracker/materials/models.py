@@ -7,11 +7,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueC
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from casetracker.core.db import Base, UTCDateTime
+from casetracker.core.i18n import current_locale
 
 
 class MaterialItem(Base):
     """One document a case type needs. `region_id` NULL: the default list for every region;
-    a region's own rows replace the default row with the same code."""
+    a region's own rows replace the default row with the same code. `name` is the Chinese
+    name (what packets print); `name_en` its English, empty when none was given."""
 
     __tablename__ = "material_items"
 
@@ -20,6 +22,7 @@ class MaterialItem(Base):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
     required: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
@@ -29,6 +32,13 @@ class MaterialItem(Base):
             "case_type", "region_id", "code", name="uq_material_items_type_region_code"
         ),
     )
+
+    def shown_name(self) -> str:
+        """The name in the reader's language: the English one on English pages when there
+        is one, else the Chinese. Packets (for the bureau) print `name`."""
+        if current_locale.get() == "en" and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class AttachmentStatus(enum.StrEnum):

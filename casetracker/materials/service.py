@@ -131,12 +131,29 @@ def checklist(*, session: Session, case: Case) -> list[ChecklistLine]:
     ]
 
 
-def missing_required(*, session: Session, case: Case) -> list[str]:
+def missing_items(*, session: Session, case: Case) -> list[MaterialItem]:
+    """The required checklist items the case has no current upload for, in checklist order.
+    The caller names them: `item.shown_name()` in what a person reads on a page or through
+    the API, `item.name` in what goes to the bureau (packets)."""
     return [
-        line.item.name
+        line.item
         for line in checklist(session=session, case=case)
         if line.item.required and not line.done
     ]
+
+
+def missing_required(*, session: Session, case: Case) -> list[str]:
+    """The Chinese names of the missing required items, whatever the reader's language: what
+    a packet prints under 尚缺 and keeps in its fingerprint (so it must not change with the
+    language of the person generating it). For a message shown to a person use
+    `missing_shown`."""
+    return [item.name for item in missing_items(session=session, case=case)]
+
+
+def missing_shown(*, session: Session, case: Case) -> list[str]:
+    """The names of the missing required items in the reader's language (refusals shown on
+    a page or returned by the API)."""
+    return [item.shown_name() for item in missing_items(session=session, case=case)]
 
 
 def require_attachment(*, session: Session, case_id: int, attachment_id: int) -> Attachment:
@@ -212,6 +229,7 @@ def _new_attachment(
         raise Invalid(message, field_errors={"file": message}) from None
     name = "".join(ch for ch in filename if ch.isprintable() and ch not in "/\\\x00")[-150:]
     if not name.lower().endswith(extension):
+        # A stored file name, printed in packets: the item's Chinese name, not the reader's.
         name = (name or codes[item_code].name) + extension
     return Attachment(
         case_id=case.id,
@@ -423,9 +441,12 @@ def save_item(
     name: str,
     required: bool,
     position: int,
+    name_en: str = "",
 ) -> MaterialItem:
     """Add an item, or (same type, region and code) rename it; a region's own row for a
-    default code replaces the default there."""
+    default code replaces the default there. `name_en` is saved as given: renaming with it
+    left empty drops the old English (which may no longer fit), so English readers see the
+    Chinese name until an English one is given."""
     if case_type not in registry.names():
         raise Invalid(_("未知的案件类型：{type}").format(type=case_type))
     if region_id is not None and session.get(Region, region_id) is None:
@@ -444,8 +465,14 @@ def save_item(
         row = MaterialItem(case_type=case_type, region_id=region_id, code=code)
         session.add(row)
     else:
-        before = {"name": row.name, "required": row.required, "active": row.active}
-    row.name, row.required, row.position, row.active = name, required, position, True
+        before = {
+            "name": row.name,
+            "name_en": row.name_en,
+            "required": row.required,
+            "active": row.active,
+        }
+    row.name, row.name_en = name, name_en
+    row.required, row.position, row.active = required, position, True
     session.flush()
     audit.record(
         session=session,
@@ -459,6 +486,7 @@ def save_item(
             "region_id": region_id,
             "code": code,
             "name": name,
+            "name_en": name_en,
             "required": required,
         },
     )

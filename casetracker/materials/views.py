@@ -60,6 +60,7 @@ class MaterialForm(BaseModel):
     region_id: OptionalId = Field(None, title=N_("参保地"))
     code: Annotated[str, Field(max_length=40, title=N_("代码")), AfterValidator(_code)]
     name: text(100, min_length=1) = Field(title=N_("材料名称"))  # type: ignore[valid-type]
+    name_en: text(100) = Field("", title=N_("英文名称"))  # type: ignore[valid-type]
     required: bool = Field(False, title=N_("必备"))
     position: Annotated[int, Field(ge=0, le=999, title=N_("顺序"))] = 0
 

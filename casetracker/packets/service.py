@@ -21,7 +21,7 @@ from casetracker.contacts import service as contact_service
 from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
 from casetracker.core.clock import CHINA_TZ, local
 from casetracker.core.errors import Invalid, NotFound
-from casetracker.core.i18n import N_, _
+from casetracker.core.i18n import N_, _, in_locale
 from casetracker.core.identifiers import birth_date
 from casetracker.core.settings import Settings
 from casetracker.materials import service as materials_service
@@ -32,6 +32,10 @@ from casetracker.workflows.engine import Label
 TEMPLATE_REVISION = "2"  # bump when forms change, so unchanged cases still get new versions
 # What a packet without its own completeness check lacks below its final states.
 NOT_YET_FINAL = N_("办理到可定稿的环节")
+
+
+def _not_yet_final() -> Label:
+    return Label(NOT_YET_FINAL, in_locale("en", NOT_YET_FINAL))
 
 
 def cn_date(value: Any) -> str:
@@ -62,11 +66,11 @@ def require_type(*, case: Case, packet_type: str) -> PacketSpec:
     return spec
 
 
-def missing(*, session: Session, case: Case, spec: PacketSpec) -> list[str]:
-    """What the packet still lacks (Chinese message ids); empty: complete, so final."""
+def missing(*, session: Session, case: Case, spec: PacketSpec) -> list[Label]:
+    """What the packet still lacks, in both languages; empty: complete, so final."""
     if spec.missing is not None:
         return list(spec.missing(session, case))
-    return [] if case.state in spec.final_states else [NOT_YET_FINAL]
+    return [] if case.state in spec.final_states else [_not_yet_final()]
 
 
 def _qr(url: str) -> Markup:
@@ -112,7 +116,7 @@ def context(
         "today_cn": cn_date(now.astimezone(CHINA_TZ).date()),
         "generated_by": actor.display_name,
         "final": not lacking,
-        "missing": lacking,
+        "missing": [label.zh for label in lacking],  # the packet is in Chinese
         "qr_svg": _qr(case_url),
         "case_url": case_url,
     }, plans
@@ -275,7 +279,7 @@ class PacketOffer:
     """A packet the case page offers, with what it would still lack if generated now."""
 
     spec: PacketSpec
-    missing: list[str]
+    missing: list[Label]
 
     @property
     def name(self) -> str:
