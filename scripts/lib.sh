@@ -5,10 +5,13 @@ VENV="${CASETRACKER_VENV:-.venv}"
 RUNTIME_PACKAGES=(graphviz libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 # ...and the tests: Chromium for the browser tests, poppler-utils to look at PDFs.
 TEST_PACKAGES=(chromium poppler-utils)
+# ...and the benchmarks, run on demand: wrk drives the page load benchmark.
+BENCH_PACKAGES=(wrk)
 
 ensure_system_packages() {
     local wanted=("${RUNTIME_PACKAGES[@]}")
     [ "${1:-}" = "test" ] && wanted+=("${TEST_PACKAGES[@]}")
+    [ "${1:-}" = "bench" ] && wanted+=("${BENCH_PACKAGES[@]}")
     local missing=()
     for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \

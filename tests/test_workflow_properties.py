@@ -95,6 +95,10 @@ def test_no_sequence_leaves_the_definition(
             assert case.state == spec.target
             assert case.version == before[1] + 1
         assert case.state in states
+        # The case's next_due_at is always its earliest open clock (the lists order by it).
+        assert case.next_due_at == min(
+            (c.due_at for c in case.clocks if c.status == ClockStatus.OPEN), default=None
+        )
         day = min(day + timedelta(days=1), date(2026, 11, 24))
     # Replaying the timeline (what a correction does) agrees with the clocks as they ran.
     replayed = deadlines.replay(

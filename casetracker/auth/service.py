@@ -7,7 +7,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
@@ -295,5 +295,28 @@ def user_for_token(*, session: Session, token: str) -> User | None:
     )
     if row is None or not row.user.is_active:
         return None
-    row.last_used_at = clock.now()
+    _note_use(session, row, clock.now())
     return row.user
+
+
+# A token's last use is kept to the minute: one request a minute writes it.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def _note_use(session: Session, row: ApiToken, now: datetime) -> None:
+    """Record that the token was used, without making one client's parallel requests queue
+    behind each other: at most once a minute, and only by a request that gets the row lock
+    at once (`SKIP LOCKED`: the others skip it; their use falls in the same minute)."""
+    stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_USE_RESOLUTION)
+    if row.last_used_at is not None and now - row.last_used_at <= TOKEN_USE_RESOLUTION:
+        return
+    mine = session.scalar(
+        select(ApiToken.id).where(ApiToken.id == row.id, stale).with_for_update(skip_locked=True)
+    )
+    if mine is not None:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == row.id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )

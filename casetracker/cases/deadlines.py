@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from casetracker.calendar import service as calendar_service
@@ -159,6 +159,14 @@ def start_clock(
     return row
 
 
+def sync_next_due(case: Case) -> None:
+    """Keep the case's `next_due_at` (the earliest due time of its open clocks) in step with
+    its clocks; every function here that changes a clock ends with it."""
+    case.next_due_at = min(
+        (c.due_at for c in case.clocks if c.status == ClockStatus.OPEN), default=None
+    )
+
+
 def _live(rows: list[Clock], kind: str) -> list[Clock]:
     return [c for c in rows if c.kind == kind and c.status in LIVE]
 
@@ -191,6 +199,23 @@ def apply(
     """Carry out one declared clock action at the event time `at` on the case's clocks (or
     on a replay's `rows`)."""
     clocks = case.clocks if rows is None else rows
+    _act(session, case, action, spec, at, start_event, fields, calendar, rows, clocks)
+    if rows is None:
+        sync_next_due(case)
+
+
+def _act(
+    session: Session,
+    case: Case,
+    action: ClockAction,
+    spec: ClockSpec,
+    at: datetime,
+    start_event: str,
+    fields: dict[str, Any],
+    calendar: WorkCalendar,
+    rows: list[Clock] | None,
+    clocks: list[Clock],
+) -> None:
     if action.op is ClockOp.START:
         if _live(clocks, action.kind):  # already running (e.g. re-entering after a resume)
             return
@@ -348,6 +373,7 @@ def replay(
             case.clocks.append(new)
             _note_recount(new, new.due_at, now, because)
             changed.append(new)
+    sync_next_due(case)
     session.flush()
     return changed
 
@@ -361,6 +387,7 @@ def reopen_follow_ups(*, case: Case, closed_at: datetime) -> None:
             and row.stopped_at == closed_at
         ):
             row.status, row.stopped_at = ClockStatus.OPEN, None
+    sync_next_due(case)
 
 
 # --- follow-ups: a date a person chose in the contact log, not a counted period -------------
@@ -376,6 +403,7 @@ def meet_follow_ups(*, case: Case, at: datetime) -> None:
     for row in case.clocks:
         if row.kind == FOLLOW_UP and row.status == ClockStatus.OPEN:
             _finish(row, ClockStatus.MET if at <= row.due_at else ClockStatus.MISSED, at)
+    sync_next_due(case)
 
 
 def start_follow_up(*, case: Case, on: date, at: datetime, start_event: str) -> Clock:
@@ -396,6 +424,7 @@ def start_follow_up(*, case: Case, on: date, at: datetime, start_event: str) -> 
         explanation={},
     )
     case.clocks.append(row)
+    sync_next_due(case)
     return row
 
 
@@ -403,6 +432,8 @@ def cancel_all(*, case: Case, at: datetime, rows: list[Clock] | None = None) -> 
     for row in case.clocks if rows is None else rows:
         if row.status in LIVE:
             _finish(row, ClockStatus.CANCELLED, at)
+    if rows is None:
+        sync_next_due(case)
 
 
 def recompute_for_year(
@@ -432,7 +463,23 @@ def recompute_for_year(
         _recount(row, calendar)
         _note_recount(row, before, now, because)
     session.flush()
+    case_ids = sorted({row.case_id for row in rows})
+    for start in range(0, len(case_ids), 1000):
+        session.execute(
+            update(Case)
+            .where(Case.id.in_(case_ids[start : start + 1000]))
+            .values(next_due_at=_earliest_open_due())
+            .execution_options(synchronize_session=False)
+        )
     return len(rows)
+
+
+def _earliest_open_due() -> Any:
+    return (
+        select(func.min(Clock.due_at))
+        .where(Clock.case_id == Case.id, Clock.status == ClockStatus.OPEN.value)
+        .scalar_subquery()
+    )
 
 
 def _note_recount(row: Clock, before: datetime, now: datetime, because: dict[str, Any]) -> None:

@@ -28,6 +28,9 @@ class Case(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The earliest due time of its open clocks (None: none runs), kept by the deadlines code
+    # whenever a clock changes, so lists order and filter cases by an index.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     client: Mapped[Client] = relationship()
     insured: Mapped[InsuredPerson | None] = relationship()
@@ -38,7 +41,25 @@ class Case(Base):
         back_populates="case", order_by="CaseTransition.id"
     )
 
-    __table_args__ = (Index("ix_cases_type_state", "type", "state"),)
+    __table_args__ = (
+        Index("ix_cases_type_state", "type", "state"),
+        Index("ix_cases_next_due", "next_due_at", "id"),
+        Index(
+            "ix_cases_open_owner_next_due",
+            "owner_id",
+            "next_due_at",
+            "id",
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+        Index(
+            "ix_cases_open_next_due",
+            "next_due_at",
+            "id",
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+    )
 
 
 class CaseTransition(Base):

@@ -29,6 +29,21 @@ class TransitionOut(BaseModel):
     fields: list[FieldOut]
 
 
+class ClockSummaryOut(BaseModel):
+    """A clock as lists show it: without its explanation (`GET /api/v1/cases/{id}` has it)."""
+
+    id: int
+    kind: str
+    label: str
+    started_at: datetime
+    due_at: datetime
+    stopped_at: datetime | None
+    status: str
+    provisional: bool
+    time_left: str
+    urgency: str
+
+
 class ClockOut(BaseModel):
     id: int
     kind: str
@@ -99,8 +114,33 @@ class CaseOut(BaseModel):
     timeline: list[TimelineOut]
 
 
+class CaseSummaryOut(BaseModel):
+    """A case as lists show it (the API list, the desk): the case without its timeline, its
+    clocks without their explanations, and `next_due_at`, the earliest due open clock."""
+
+    id: int
+    type: str
+    type_label: str
+    state: str
+    state_label: str
+    waiting_for: str | None
+    version: int
+    title: str
+    client_id: int
+    client: str
+    insured_id: int | None
+    region_id: int
+    region: str
+    owner: PersonOut
+    opened_at: datetime
+    closed_at: datetime | None
+    next_due_at: datetime | None
+    allowed_transitions: list[TransitionOut]
+    clocks: list[ClockSummaryOut]
+
+
 class CaseListOut(BaseModel):
-    items: list[CaseOut]
+    items: list[CaseSummaryOut]
     total: int
     offset: int
     limit: int
@@ -122,6 +162,65 @@ def clock_out(case_type: str, row: Clock, now: datetime) -> ClockOut:
         time_left=words.time_left(row, now),
         urgency=words.urgency(row, now),
         explanation=words.explain(row, registry.workflow(case_type).event_label),
+    )
+
+
+def _transitions(case: Case, user: User) -> list[TransitionOut]:
+    return [
+        TransitionOut(
+            name=t.name,
+            label=str(t.label),
+            target=t.target,
+            fields=[
+                FieldOut(name=f.name, label=str(f.label), type=f.type.value, required=f.required)
+                for f in t.fields
+            ],
+        )
+        for t in allowed_transitions(case, user)
+    ]
+
+
+def _waiting_for(case: Case) -> str | None:
+    state = registry.workflow(case.type).state(case.state)
+    return str(state.waiting_for) if state and state.waiting_for else None
+
+
+def case_summary(case: Case, user: User, now: datetime) -> CaseSummaryOut:
+    workflow = registry.workflow(case.type)
+    return CaseSummaryOut(
+        id=case.id,
+        type=case.type,
+        type_label=str(workflow.label),
+        state=case.state,
+        state_label=workflow.state_label(case.state),
+        waiting_for=_waiting_for(case),
+        version=case.version,
+        title=case.title,
+        client_id=case.client_id,
+        client=case.client.name,
+        insured_id=case.insured_id,
+        region_id=case.region_id,
+        region=case.region.name,
+        owner=person_out(case.owner),
+        opened_at=local(case.opened_at),
+        closed_at=local(case.closed_at) if case.closed_at else None,
+        next_due_at=local(case.next_due_at) if case.next_due_at else None,
+        allowed_transitions=_transitions(case, user),
+        clocks=[
+            ClockSummaryOut(
+                id=row.id,
+                kind=row.kind,
+                label=workflow.clock_label(row.kind, translate(row.label)),
+                started_at=local(row.started_at),
+                due_at=local(row.due_at),
+                stopped_at=local(row.stopped_at) if row.stopped_at else None,
+                status=row.status,
+                provisional=row.provisional,
+                time_left=words.time_left(row, now),
+                urgency=words.urgency(row, now),
+            )
+            for row in case.clocks
+        ],
     )
 
 
@@ -180,9 +279,7 @@ def case_out(case: Case, user: User, now: datetime) -> CaseOut:
         type_label=str(workflow.label),
         state=case.state,
         state_label=workflow.state_label(case.state),
-        waiting_for=str(state.waiting_for)
-        if (state := workflow.state(case.state)) and state.waiting_for
-        else None,
+        waiting_for=_waiting_for(case),
         version=case.version,
         title=case.title,
         client_id=case.client_id,
@@ -194,20 +291,7 @@ def case_out(case: Case, user: User, now: datetime) -> CaseOut:
         opened_at=local(case.opened_at),
         event_at=local(opening.event_at if opening else case.opened_at),
         closed_at=local(case.closed_at) if case.closed_at else None,
-        allowed_transitions=[
-            TransitionOut(
-                name=t.name,
-                label=str(t.label),
-                target=t.target,
-                fields=[
-                    FieldOut(
-                        name=f.name, label=str(f.label), type=f.type.value, required=f.required
-                    )
-                    for f in t.fields
-                ],
-            )
-            for t in allowed_transitions(case, user)
-        ],
+        allowed_transitions=_transitions(case, user),
         clocks=[clock_out(case.type, c, now) for c in case.clocks],
         timeline=[_timeline(case, t, people) for t in case.transitions],
     )

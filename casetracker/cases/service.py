@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Row, Select, false, func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, CursorResult, Row, Select, false, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import Role, User
@@ -20,7 +20,7 @@ from casetracker.cases.types import GuardContext
 from casetracker.core.clock import local
 from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
-from casetracker.core.sql import contains, ends_with
+from casetracker.core.sql import ends_with, name_contains
 from casetracker.core.validation import parse_int
 from casetracker.people.models import InsuredPerson
 from casetracker.workflows.engine import (
@@ -418,7 +418,7 @@ class CaseFilter:
 def _search(text: str) -> ColumnElement[bool]:
     text = text.strip()
     person = select(InsuredPerson.id).where(
-        contains(InsuredPerson.name, text)
+        name_contains(InsuredPerson.name, text)
         | (InsuredPerson.id_number == text.upper())
         | (ends_with(InsuredPerson.id_number, text.upper()) if len(text) >= 4 else false())
     )
@@ -429,22 +429,15 @@ def _search(text: str) -> ColumnElement[bool]:
     return found
 
 
-def _next_due() -> Any:
-    return (
-        select(Clock.case_id, func.min(Clock.due_at).label("next_due"))
-        .where(Clock.status == ClockStatus.OPEN.value)
-        .group_by(Clock.case_id)
-        .subquery()
-    )
-
-
 def case_query(filters: CaseFilter, now: datetime) -> Select[Any]:
-    """Cases matching the filters, nearest open clock first (cases with none last)."""
-    next_due = _next_due()
-    query = (
-        select(Case)
-        .outerjoin(next_due, next_due.c.case_id == Case.id)
-        .options(selectinload(Case.clocks))
+    """Cases matching the filters, nearest open clock first (cases with none last), ordered
+    and filtered by the case's own `next_due_at` (kept by the deadlines code, indexed), with
+    what a list shows loaded in a fixed number of queries."""
+    query = select(Case).options(
+        selectinload(Case.clocks),
+        joinedload(Case.owner),
+        joinedload(Case.client),
+        joinedload(Case.region),
     )
     for column, value in (
         (Case.type, filters.type),
@@ -458,12 +451,12 @@ def case_query(filters: CaseFilter, now: datetime) -> Select[Any]:
     if filters.open_only:
         query = query.where(Case.closed_at.is_(None))
     if filters.overdue:
-        query = query.where(next_due.c.next_due < now)
+        query = query.where(Case.next_due_at < now)
     if filters.due_before is not None:
-        query = query.where(next_due.c.next_due < filters.due_before)
+        query = query.where(Case.next_due_at < filters.due_before)
     if filters.search.strip():
         query = query.where(_search(filters.search))
-    return query.order_by(next_due.c.next_due.is_(None), next_due.c.next_due, Case.id)
+    return query.order_by(Case.next_due_at.asc().nulls_last(), Case.id)
 
 
 DueClock = Row[int, int, str, str, datetime]  # id, case_id, kind, label, due_at

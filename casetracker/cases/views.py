@@ -15,7 +15,7 @@ from casetracker.auth.models import Role, User
 from casetracker.cases import corrections, registry, timeline
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
-from casetracker.cases.schemas import case_out
+from casetracker.cases.schemas import case_out, case_summary
 from casetracker.contacts import service as contact_service
 from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
 from casetracker.core import clock
@@ -77,7 +77,7 @@ def case_list(
         "cases/list.html",
         {
             "page": result,
-            "cases": [case_out(c, user, now) for c in result.items],
+            "cases": [case_summary(c, user, now) for c in result.items],
             "workflows": registry.workflows(),
             "type": type,
             "state": state,

@@ -1,8 +1,10 @@
 """Small SQL helpers shared by the domains."""
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import Boolean, ColumnElement, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def escape_like(value: str) -> str:
@@ -16,6 +18,64 @@ def contains(column: Any, value: str) -> ColumnElement[bool]:
     return result
 
 
+class _name_has(FunctionElement[bool]):  # noqa: N801 - a SQL function's name
+    """A name containing a fragment. On PostgreSQL the name's characters must include the
+    fragment's (served by the GIN index over `regexp_split_to_array(lower(name), '')`, which
+    works for a single Chinese character, unlike trigrams) and then ILIKE confirms the order;
+    elsewhere a plain case-insensitive LIKE."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "name_has"
+
+
+@compiles(_name_has)
+def _name_has_default(element: _name_has, compiler: Any, **kw: Any) -> str:
+    column, _chars, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    return f"lower({column}) LIKE lower({pattern}) ESCAPE '\\'"
+
+
+@compiles(_name_has, "postgresql")
+def _name_has_postgresql(element: _name_has, compiler: Any, **kw: Any) -> str:
+    column, chars, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    return (
+        f"(regexp_split_to_array(lower({column}), '') @> regexp_split_to_array({chars}, '')"
+        f" AND {column} ILIKE {pattern} ESCAPE '\\')"
+    )
+
+
+def name_contains(column: Any, value: str) -> ColumnElement[bool]:
+    """Case-insensitive 'contains' for an indexed name column (see `_name_has`)."""
+    pattern = f"%{escape_like(value)}%"
+    return cast(ColumnElement[bool], _name_has(column, literal(value.lower()), literal(pattern)))
+
+
+class _ends_with(FunctionElement[bool]):  # noqa: N801 - a SQL function's name
+    """A column ending with a value. On PostgreSQL, `reverse(column)` starting with the
+    reversed value, served by a text_pattern_ops index over reverse(column); elsewhere a
+    LIKE '%value'."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "ends_with"
+
+
+@compiles(_ends_with)
+def _ends_with_default(element: _ends_with, compiler: Any, **kw: Any) -> str:
+    column, suffix, _reversed = (compiler.process(c, **kw) for c in element.clauses)
+    return f"{column} LIKE {suffix} ESCAPE '\\'"
+
+
+@compiles(_ends_with, "postgresql")
+def _ends_with_postgresql(element: _ends_with, compiler: Any, **kw: Any) -> str:
+    column, _suffix, prefix = (compiler.process(c, **kw) for c in element.clauses)
+    return f"reverse({column}) LIKE {prefix} ESCAPE '\\'"
+
+
 def ends_with(column: Any, value: str) -> ColumnElement[bool]:
-    result: ColumnElement[bool] = column.like(f"%{escape_like(value)}", escape="\\")
-    return result
+    return cast(
+        ColumnElement[bool],
+        _ends_with(
+            column, literal(f"%{escape_like(value)}"), literal(f"{escape_like(value[::-1])}%")
+        ),
+    )

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from casetracker.auth.models import Role, User
 from casetracker.cases import service as case_service
-from casetracker.cases.schemas import CaseOut, case_out
+from casetracker.cases.schemas import CaseSummaryOut, case_summary
 from casetracker.people.models import Client, InsuredPerson
 
 DESK_CASES = 50
@@ -17,7 +17,7 @@ DESK_CASES = 50
 
 @dataclass(frozen=True)
 class Desk:
-    cases: list[CaseOut]  # open cases, nearest open clock first, at most DESK_CASES
+    cases: list[CaseSummaryOut]  # open cases, nearest open clock first, at most DESK_CASES
     my_clients: list[Client]
     counts: dict[int, int]  # client id → people insured today
     total_clients: int
@@ -28,36 +28,45 @@ def _active(today: date) -> ColumnElement[bool]:
     return or_(InsuredPerson.leave_on.is_(None), InsuredPerson.leave_on >= today)
 
 
-def open_cases(*, session: Session, user: User, now: datetime) -> list[CaseOut]:
+def open_cases(*, session: Session, user: User, now: datetime) -> list[CaseSummaryOut]:
     """A specialist's own open cases; a supervisor's desk is the team's: every open case."""
     owner_id = None if user.role == Role.SUPERVISOR else user.id
     query = case_service.case_query(
         case_service.CaseFilter(owner_id=owner_id, open_only=True), now
     ).limit(DESK_CASES)
-    return [case_out(case, user, now) for case in session.scalars(query)]
+    return [case_summary(case, user, now) for case in session.scalars(query).unique()]
 
 
 def my_clients(*, session: Session, user: User) -> list[Client]:
     return list(
-        session.scalars(select(Client).where(Client.owner_id == user.id).order_by(Client.name))
+        session.scalars(
+            select(Client)
+            .where(Client.owner_id == user.id)
+            .options(joinedload(Client.default_region))
+            .order_by(Client.name)
+        )
     )
 
 
-def active_counts(*, session: Session, today: date) -> dict[int, int]:
-    """People insured today, per client id (clients with none are absent)."""
+def active_counts(*, session: Session, today: date, client_ids: list[int]) -> dict[int, int]:
+    """People insured today, per client id among `client_ids` (clients with none are
+    absent); read from the (client_id, leave_on) index alone."""
+    if not client_ids:
+        return {}
     rows = session.execute(
         select(InsuredPerson.client_id, func.count())
-        .where(_active(today))
+        .where(InsuredPerson.client_id.in_(client_ids), _active(today))
         .group_by(InsuredPerson.client_id)
     ).all()
     return dict(rows)
 
 
 def desk(*, session: Session, user: User, now: datetime, today: date) -> Desk:
+    mine = my_clients(session=session, user=user)
     return Desk(
         cases=open_cases(session=session, user=user, now=now),
-        my_clients=my_clients(session=session, user=user),
-        counts=active_counts(session=session, today=today),
+        my_clients=mine,
+        counts=active_counts(session=session, today=today, client_ids=[c.id for c in mine]),
         total_clients=session.scalar(select(func.count()).select_from(Client)) or 0,
         total_active=session.scalar(
             select(func.count()).select_from(InsuredPerson).where(_active(today))

@@ -16,7 +16,7 @@ from casetracker.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["people"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
-MAX_LIMIT = 5000
+MAX_LIMIT = 500
 SearchQuery = Annotated[
     str, Query(max_length=100, description="姓名片段、完整身份证号或其末 4 位以上")
 ]
@@ -63,9 +63,11 @@ def list_insured(
     _user: ApiCaller,
     q: SearchQuery = "",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1000,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> ListOut[InsuredOut]:
-    """All matching people, `limit` at a time (default 1000). ID numbers are masked for
+    """Matching people, `limit` at a time (default 50, at most 500), `total` beside them:
+    page with `offset`. A name fragment of any length and the last digits of an ID number
+    are served by indexes. ID numbers are masked for
     everyone (a whole-number list would flood the audit log); `GET /api/v1/insured/{id}`
     shows one whole to the roles allowed to see it."""
     people, total = fetch_slice(

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetracker.auth.models import User
@@ -81,4 +81,14 @@ class InsuredPerson(Base):
         UniqueConstraint("client_id", "id_number", name="uq_insured_people_client_id_number"),
         CheckConstraint("contribution_base >= 0", name="base_not_negative"),
         CheckConstraint("leave_on IS NULL OR leave_on >= hire_on", name="leave_after_hire"),
+        # Head counts (who is insured today, per client and in all) from the index alone.
+        Index("ix_insured_people_client_leave", "client_id", "leave_on"),
+        # On PostgreSQL the search also has SEARCH_INDEXES, made by their migration.
     )
+
+
+# PostgreSQL-only expression indexes of the insured search (migration 7b3f0e9a5c12): a GIN
+# index over the name's characters (a fragment of any length, one Chinese character
+# included) and a text_pattern_ops one over the reversed ID number (its last digits as an
+# indexed prefix). `core.sql.name_contains` / `ends_with` write queries they serve.
+SEARCH_INDEXES = frozenset({"ix_insured_people_name_chars", "ix_insured_people_id_reversed"})

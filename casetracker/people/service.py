@@ -12,7 +12,7 @@ from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.core.pagination import Page, paginate
 from casetracker.core.settings import Settings
-from casetracker.core.sql import contains, ends_with
+from casetracker.core.sql import contains, ends_with, name_contains
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 from casetracker.people.schemas import ClientForm, InsuredForm
 
@@ -183,7 +183,7 @@ def insured_query(
         ident = q.upper()
         query = query.where(
             or_(
-                contains(InsuredPerson.name, q),
+                name_contains(InsuredPerson.name, q),
                 InsuredPerson.id_number == ident,
                 # the last digits are what people read out over the phone
                 ends_with(InsuredPerson.id_number, ident)

@@ -1,0 +1,88 @@
+"""The insured search, served by indexes on PostgreSQL, finds what a plain scan finds: a
+name fragment anywhere in the name (one Chinese character included), the last 4+ digits of
+an ID number, a whole ID number; LIKE's wildcards in the query match only themselves."""
+
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from casetracker.auth.models import User
+from casetracker.core import clock
+from casetracker.core.identifiers import ric_check_char
+from casetracker.people.models import InsuredPerson
+from tests.conftest import LI_ID, World, bearer
+
+
+def _person(session: Session, world: World, name: str, first17: str) -> str:
+    number = first17 + ric_check_char(first17)
+    session.add(
+        InsuredPerson(
+            name=name,
+            id_number=number,
+            client_id=world.client.id,
+            region_id=world.local.id,
+            hire_on=date(2024, 1, 2),
+            created_at=clock.now(),
+        )
+    )
+    session.commit()
+    return number
+
+
+PEOPLE = {  # name → the first 17 characters of the ID number
+    "赵建民": "31010119800101561",
+    "李赵芳": "31010119810202123",
+    "赵%芳": "31010119820303100",
+    "Xavier 赵": "31010119830404777",
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("赵", {"赵建民", "李赵芳", "赵%芳", "Xavier 赵"}),
+        ("建民", {"赵建民"}),
+        ("赵芳", {"李赵芳"}),
+        ("芳赵", set()),  # the same characters in another order
+        ("%", {"赵%芳"}),
+        ("_", set()),
+        ("xav", {"Xavier 赵"}),
+        ("AVIER", {"Xavier 赵"}),
+    ],
+)
+def test_a_name_fragment_is_found_anywhere_in_the_name(
+    client: TestClient,
+    session: Session,
+    world: World,
+    anna: User,
+    query: str,
+    expected: set[str],
+) -> None:
+    for name, first17 in PEOPLE.items():
+        _person(session, world, name, first17)
+    found = client.get("/api/v1/insured", params={"q": query}, headers=bearer(session, anna))
+    assert found.status_code == 200
+    assert {item["name"] for item in found.json()["items"]} == expected
+
+
+def test_the_last_digits_find_their_person(
+    client: TestClient, session: Session, world: World, anna: User
+) -> None:
+    numbers = {name: _person(session, world, name, first17) for name, first17 in PEOPLE.items()}
+    headers = bearer(session, anna)
+    for name, number in numbers.items():
+        for digits in (number[-4:], number[-6:], number[-4:].lower()):
+            found = client.get("/api/v1/insured", params={"q": digits}, headers=headers).json()
+            assert name in {item["name"] for item in found["items"]}, digits
+            assert all(n == name or not numbers[n].endswith(digits.upper()) for n in numbers)
+    nobody = client.get("/api/v1/insured", params={"q": "%%%%"}, headers=headers).json()
+    assert nobody["items"] == []
+
+
+def test_a_whole_id_number_finds_its_person(
+    client: TestClient, session: Session, world: World, anna: User
+) -> None:
+    found = client.get("/api/v1/insured", params={"q": LI_ID}, headers=bearer(session, anna))
+    assert [item["name"] for item in found.json()["items"]] == ["李秀英"]
