@@ -89,14 +89,14 @@ def test_a_token_s_last_use_is_written_at_most_once_a_minute(
     headers = bearer(session, anna)
     token = session.query(ApiToken).one()
     assert token.last_used_at is None
-    with counted(session.get_bind().engine) as statements:  # type: ignore[union-attr]
+    with counted(session.get_bind().engine) as statements:
         assert client.get("/api/v1/clients", headers=headers).status_code == 200
     assert any("UPDATE api_tokens" in s for s in statements)
     session.expire_all()
     first = session.get(ApiToken, token.id)
     assert first is not None
     assert first.last_used_at == NOW
-    with counted(session.get_bind().engine) as statements:  # type: ignore[union-attr]
+    with counted(session.get_bind().engine) as statements:
         assert client.get("/api/v1/clients", headers=headers).status_code == 200
     assert not any("api_tokens" in s and ("UPDATE" in s or "FOR UPDATE" in s) for s in statements)
     with time_machine.travel(NOW.replace(minute=2), tick=False):
