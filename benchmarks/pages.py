@@ -103,7 +103,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def database(base: str) -> Iterator[str]:
+def database(base: str, keep: bool = False) -> Iterator[str]:
     name = f"ct_pages_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -111,8 +111,11 @@ def database(base: str) -> Iterator[str]:
     try:
         yield make_url(base).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep:
+            print(f"kept database {name}")
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -177,7 +180,15 @@ def wrk(
 ) -> Measure:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
-    command = ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", script.name]
+    command = [
+        "wrk",
+        f"-t{min(2, concurrency)}",
+        f"-c{concurrency}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        script.name,
+    ]
     for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]
     output = subprocess.run(
@@ -268,6 +279,7 @@ def main() -> int:
     parser.add_argument("--insured", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database(s)")
     args = parser.parse_args()
     base = os.environ.get("CASETRACKER_DATABASE_URL", "")
     if not base.startswith("postgresql"):
@@ -290,7 +302,7 @@ def main() -> int:
     ]
     by_size: dict[int, list[Measure]] = {}
     for cases in sizes:
-        with database(base) as url:
+        with database(base, args.keep) as url:
             migrations.upgrade(url)
             started = time.perf_counter()
             seeded = seed(url, insured=args.insured, cases=cases, now=datetime.now(UTC))

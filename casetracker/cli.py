@@ -75,7 +75,7 @@ def serve(
     settings.resolved_secret_key()  # created once here, so every worker reads the same key
     typer.echo(f"casetracker 正在运行：http://{host}:{port}/")
     uvicorn.run(
-        "casetracker.main:create_app",
+        "casetracker.main:serve_app",
         factory=True,
         host=host,
         port=port,

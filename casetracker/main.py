@@ -1,5 +1,6 @@
 """create_app(): settings, database, middlewares, routers, error handlers."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from casetracker.core.migrations import check_schema
 from casetracker.core.paths import STATIC
 from casetracker.core.settings import Settings, get_settings
 from casetracker.desk import views as desk_views
+from casetracker.desk.service import HeadCounts
 from casetracker.materials import api as materials_api
 from casetracker.materials import views as materials_views
 from casetracker.packets import api as packet_api
@@ -76,6 +78,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sessionmaker = factory
+    app.state.head_counts = HeadCounts()
 
     app.add_middleware(
         SessionMiddleware,
@@ -112,4 +115,17 @@ def create_app(
         packet_api.router,
     ):
         app.include_router(router)
+    return app
+
+
+def serve_app() -> FastAPI:
+    """The app as `casetracker serve` runs it, one per worker process. Everything loaded at
+    start-up (routes, templates, catalogues, the ORM's mappings) is frozen out of the
+    garbage collector's reach and its young generation is collected less often: a list page
+    allocates tens of thousands of short-lived objects, and without this the collector's
+    full passes over the long-lived ones show as 100 ms outliers at p95."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 50)
     return app

@@ -116,7 +116,8 @@ class CaseOut(BaseModel):
 
 class CaseSummaryOut(BaseModel):
     """A case as lists show it (the API list, the desk): the case without its timeline, its
-    clocks without their explanations, and `next_due_at`, the earliest due open clock."""
+    running clocks (open or paused) without their explanations, and `next_due_at`, the
+    earliest due open clock."""
 
     id: int
     type: str

@@ -434,7 +434,10 @@ def case_query(filters: CaseFilter, now: datetime) -> Select[Any]:
     and filtered by the case's own `next_due_at` (kept by the deadlines code, indexed), with
     what a list shows loaded in a fixed number of queries."""
     query = select(Case).options(
-        selectinload(Case.clocks),
+        # Lists show the running clocks (open or paused), not how each was counted.
+        selectinload(
+            Case.clocks.and_(Clock.status.in_([ClockStatus.OPEN.value, ClockStatus.PAUSED.value]))
+        ).defer(Clock.explanation),
         joinedload(Case.owner),
         joinedload(Case.client),
         joinedload(Case.region),

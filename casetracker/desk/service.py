@@ -1,7 +1,9 @@
 """What the home page (我的工作台) shows: the user's open cases, nearest deadline first, the
 clients they look after and how many people are insured. Reads only."""
 
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -61,15 +63,41 @@ def active_counts(*, session: Session, today: date, client_ids: list[int]) -> di
     return dict(rows)
 
 
-def desk(*, session: Session, user: User, now: datetime, today: date) -> Desk:
+@dataclass
+class HeadCounts:
+    """The company-wide head counts the desk's header shows (clients; people insured today),
+    counted at most once every `seconds` per process: with 100,000 people, counting them on
+    every view of every desk is the costliest thing the desk would do, and a header figure a
+    minute old is as good. One instance lives on the app (`app.state.head_counts`)."""
+
+    seconds: float = 60.0
+    _last: tuple[date, float, int, int] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def get(self, *, session: Session, today: date) -> tuple[int, int]:
+        with self._lock:
+            last = self._last
+        if last and last[0] == today and time.monotonic() - last[1] < self.seconds:
+            return last[2], last[3]
+        clients = session.scalar(select(func.count()).select_from(Client)) or 0
+        active = (
+            session.scalar(select(func.count()).select_from(InsuredPerson).where(_active(today)))
+            or 0
+        )
+        with self._lock:
+            self._last = (today, time.monotonic(), clients, active)
+        return clients, active
+
+
+def desk(
+    *, session: Session, user: User, now: datetime, today: date, head_counts: HeadCounts
+) -> Desk:
     mine = my_clients(session=session, user=user)
+    total_clients, total_active = head_counts.get(session=session, today=today)
     return Desk(
         cases=open_cases(session=session, user=user, now=now),
         my_clients=mine,
         counts=active_counts(session=session, today=today, client_ids=[c.id for c in mine]),
-        total_clients=session.scalar(select(func.count()).select_from(Client)) or 0,
-        total_active=session.scalar(
-            select(func.count()).select_from(InsuredPerson).where(_active(today))
-        )
-        or 0,
+        total_clients=total_clients,
+        total_active=total_active,
     )

@@ -15,7 +15,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def desk(request: Request, session: DbSession, user: CurrentUser) -> Response:
     today = clock.today()
-    home = desk_service.desk(session=session, user=user, now=clock.now(), today=today)
+    home = desk_service.desk(
+        session=session,
+        user=user,
+        now=clock.now(),
+        today=today,
+        head_counts=request.app.state.head_counts,
+    )
     return render(request, "desk/home.html", {**vars(home), "today": today})
 
 

@@ -156,6 +156,10 @@ class Workflow:
                 "state": {s.name: s for s in self.states},
                 "transition": {t.name: t for t in self.transitions},
                 "clock": {c.kind: c for c in self.clocks},
+                "from": {
+                    s.name: [t for t in self.transitions if s.name in t.sources]
+                    for s in self.states
+                },
             }
         )
         problems = definition_problems(self)
@@ -191,10 +195,10 @@ class Workflow:
         return str(state.label) if state else name
 
     def transitions_from(self, state: str) -> list[TransitionSpec]:
-        return [t for t in self.transitions if state in t.sources]
+        return list(self._index["from"].get(state, ()))
 
     def allowed(self, state: str, role: Role) -> list[TransitionSpec]:
-        return [t for t in self.transitions_from(state) if role in t.roles]
+        return [t for t in self._index["from"].get(state, ()) if role in t.roles]
 
 
 # Timeline entries the engine records itself (`cases.timeline`): no transition may be named so.
