@@ -393,7 +393,11 @@ def seed(url: str, *, insured: int, cases: int, now: datetime) -> Seeded:
         deadlines.load_calendar(session)
     with engine.begin() as conn:
         _clone(conn, rng, sample, cases, ref)
-        conn.execute(text("ANALYZE"))
+    # As autovacuum would have by then: statistics, and the visibility map index-only
+    # scans need (VACUUM cannot run inside a transaction).
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    with engine.begin() as conn:
         open_cases = conn.scalar(
             select(func.count()).select_from(Case).where(Case.closed_at.is_(None))
         )

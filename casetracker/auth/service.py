@@ -8,7 +8,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import case, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import ApiToken, Role, User, UserSession
@@ -236,7 +236,9 @@ def start_session(*, session: Session, user: User, settings: Settings, now: date
 def user_for_session(*, session: Session, token: str, now: datetime) -> User | None:
     """The active user of a live (not ended, not expired) session, else None."""
     row = session.scalar(
-        select(UserSession).where(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(
             UserSession.token_hash == _token_hash(token),
             UserSession.ended_at.is_(None),
             UserSession.expires_at > now,
@@ -289,9 +291,9 @@ def create_token(*, session: Session, user: User, name: str = "cli") -> str:
 
 def user_for_token(*, session: Session, token: str) -> User | None:
     row = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
-        )
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
     )
     if row is None or not row.user.is_active:
         return None

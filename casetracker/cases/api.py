@@ -8,13 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from casetracker.auth.models import User
-from casetracker.cases import corrections
+from casetracker.cases import corrections, listing
 from casetracker.cases import service as case_service
 from casetracker.cases.schemas import CaseListOut, CaseOut, case_out, case_summary
 from casetracker.core import clock
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import N_, _
-from casetracker.core.pagination import fetch_slice
 from casetracker.core.validation import MAX_DB_INT, PositiveId, parse_int, parse_moment, text
 from casetracker.web.deps import ApiCase, DbSession, require_api_role
 from casetracker.web.errors import API_ERRORS
@@ -203,7 +202,7 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CaseListOut:
     now = clock.now()
-    filters = case_service.CaseFilter(
+    filters = listing.CaseFilter(
         type=type or None,
         state=state or None,
         owner_id=_owner_id(session, owner),
@@ -212,8 +211,9 @@ def list_cases(
         overdue=overdue,
         due_before=_due_before(due_before),
     )
-    cases, total = fetch_slice(
-        session, case_service.case_query(filters, now), offset=offset, limit=limit
+    total = listing.count_cases(session=session, filters=filters, now=now)
+    cases = listing.list_cases(
+        session=session, filters=filters, now=now, offset=offset, limit=limit
     )
     return CaseListOut(
         items=[case_summary(c, user, now) for c in cases], total=total, offset=offset, limit=limit

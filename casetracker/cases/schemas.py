@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session, object_session
 from casetracker.auth.models import User
 from casetracker.auth.schemas import PersonOut, person_out
 from casetracker.cases import registry, timeline, words
+from casetracker.cases.listing import ListedCase
 from casetracker.cases.models import Case, CaseTransition, Clock
-from casetracker.cases.service import allowed_transitions
+from casetracker.cases.service import CaseKey, allowed_transitions
 from casetracker.core.clock import local
 from casetracker.core.i18n import current_locale, translate
 
@@ -166,7 +167,7 @@ def clock_out(case_type: str, row: Clock, now: datetime) -> ClockOut:
     )
 
 
-def _transitions(case: Case, user: User) -> list[TransitionOut]:
+def _transitions(case: CaseKey, user: User) -> list[TransitionOut]:
     return [
         TransitionOut(
             name=t.name,
@@ -181,41 +182,45 @@ def _transitions(case: Case, user: User) -> list[TransitionOut]:
     ]
 
 
-def _waiting_for(case: Case) -> str | None:
-    state = registry.workflow(case.type).state(case.state)
+def _waiting_for(case_type: str, state_name: str) -> str | None:
+    state = registry.workflow(case_type).state(state_name)
     return str(state.waiting_for) if state and state.waiting_for else None
 
 
-def case_summary(case: Case, user: User, now: datetime) -> CaseSummaryOut:
+def case_summary(case: ListedCase, user: User, now: datetime) -> CaseSummaryOut:
+    """A listed case as the lists show it; built without validation (every value comes
+    typed from the database), since a page builds fifty of them."""
     workflow = registry.workflow(case.type)
-    return CaseSummaryOut(
+    return CaseSummaryOut.model_construct(
         id=case.id,
         type=case.type,
         type_label=str(workflow.label),
         state=case.state,
         state_label=workflow.state_label(case.state),
-        waiting_for=_waiting_for(case),
+        waiting_for=_waiting_for(case.type, case.state),
         version=case.version,
         title=case.title,
         client_id=case.client_id,
-        client=case.client.name,
+        client=case.client,
         insured_id=case.insured_id,
         region_id=case.region_id,
-        region=case.region.name,
-        owner=person_out(case.owner),
+        region=case.region,
+        owner=PersonOut.model_construct(
+            id=case.owner_id, login=case.owner_login, name=case.owner_name
+        ),
         opened_at=local(case.opened_at),
         closed_at=local(case.closed_at) if case.closed_at else None,
         next_due_at=local(case.next_due_at) if case.next_due_at else None,
         allowed_transitions=_transitions(case, user),
         clocks=[
-            ClockSummaryOut(
+            ClockSummaryOut.model_construct(
                 id=row.id,
                 kind=row.kind,
                 label=workflow.clock_label(row.kind, translate(row.label)),
                 started_at=local(row.started_at),
                 due_at=local(row.due_at),
                 stopped_at=local(row.stopped_at) if row.stopped_at else None,
-                status=row.status,
+                status=str(row.status),
                 provisional=row.provisional,
                 time_left=words.time_left(row, now),
                 urgency=words.urgency(row, now),
@@ -280,7 +285,7 @@ def case_out(case: Case, user: User, now: datetime) -> CaseOut:
         type_label=str(workflow.label),
         state=case.state,
         state_label=workflow.state_label(case.state),
-        waiting_for=_waiting_for(case),
+        waiting_for=_waiting_for(case.type, case.state),
         version=case.version,
         title=case.title,
         client_id=case.client_id,

@@ -3,12 +3,11 @@ role, guards and version are checked, the state, clocks, timeline and audit log 
 together, or nothing changes."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Row, Select, false, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import CursorResult, Row, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import Role, User
@@ -20,9 +19,6 @@ from casetracker.cases.types import GuardContext
 from casetracker.core.clock import local
 from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
-from casetracker.core.sql import ends_with, name_contains
-from casetracker.core.validation import parse_int
-from casetracker.people.models import InsuredPerson
 from casetracker.workflows.engine import (
     ClockAction,
     FieldType,
@@ -116,7 +112,18 @@ def open_case(
     return case
 
 
-def may_fire(workflow: Workflow, case: Case, user: User) -> bool:
+class CaseKey(Protocol):
+    """What deciding who may act on a case needs: a stored case or a listed one."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def owner_id(self) -> int: ...
+
+
+def may_fire(workflow: Workflow, case: CaseKey, user: User) -> bool:
     """Owners and supervisors act on a case; specialists only on their own."""
     return not (user.role in workflow.owner_only_roles and case.owner_id != user.id)
 
@@ -222,7 +229,7 @@ def require_may_act(case: Case, user: User) -> None:
         raise Forbidden(_("只有案件负责人或主管可以处理此案件"))
 
 
-def allowed_transitions(case: Case, user: User) -> list[TransitionSpec]:
+def allowed_transitions(case: CaseKey, user: User) -> list[TransitionSpec]:
     workflow = registry.workflow(case.type)
     if not may_fire(workflow, case, user):
         return []
@@ -398,68 +405,6 @@ def _apply_clock_actions(
 
 
 # --- finding cases and clocks ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseFilter:
-    type: str | None = None
-    state: str | None = None
-    owner_id: int | None = None
-    region_id: int | None = None
-    client_id: int | None = None
-    overdue: bool = False
-    due_before: datetime | None = None
-    open_only: bool = False  # not yet closed
-    # An employee's name (part of it), ID number (whole, or its last 4+ characters) or a case
-    # number (#12 or 12).
-    search: str = ""
-
-
-def _search(text: str) -> ColumnElement[bool]:
-    text = text.strip()
-    person = select(InsuredPerson.id).where(
-        name_contains(InsuredPerson.name, text)
-        | (InsuredPerson.id_number == text.upper())
-        | (ends_with(InsuredPerson.id_number, text.upper()) if len(text) >= 4 else false())
-    )
-    found: ColumnElement[bool] = Case.insured_id.in_(person)
-    number = parse_int(text.removeprefix("#"))
-    if number is not None and number > 0:
-        found = found | (Case.id == number)
-    return found
-
-
-def case_query(filters: CaseFilter, now: datetime) -> Select[Any]:
-    """Cases matching the filters, nearest open clock first (cases with none last), ordered
-    and filtered by the case's own `next_due_at` (kept by the deadlines code, indexed), with
-    what a list shows loaded in a fixed number of queries."""
-    query = select(Case).options(
-        # Lists show the running clocks (open or paused), not how each was counted.
-        selectinload(
-            Case.clocks.and_(Clock.status.in_([ClockStatus.OPEN.value, ClockStatus.PAUSED.value]))
-        ).defer(Clock.explanation),
-        joinedload(Case.owner),
-        joinedload(Case.client),
-        joinedload(Case.region),
-    )
-    for column, value in (
-        (Case.type, filters.type),
-        (Case.state, filters.state),
-        (Case.owner_id, filters.owner_id),
-        (Case.region_id, filters.region_id),
-        (Case.client_id, filters.client_id),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if filters.open_only:
-        query = query.where(Case.closed_at.is_(None))
-    if filters.overdue:
-        query = query.where(Case.next_due_at < now)
-    if filters.due_before is not None:
-        query = query.where(Case.next_due_at < filters.due_before)
-    if filters.search.strip():
-        query = query.where(_search(filters.search))
-    return query.order_by(Case.next_due_at.asc().nulls_last(), Case.id)
 
 
 DueClock = Row[int, int, str, str, datetime]  # id, case_id, kind, label, due_at

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
-from casetracker.cases import corrections, registry, timeline
+from casetracker.cases import corrections, listing, registry, timeline
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
 from casetracker.cases.schemas import case_out, case_summary
@@ -21,7 +21,7 @@ from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
 from casetracker.core import clock
 from casetracker.core.errors import DomainError, Forbidden, Invalid
 from casetracker.core.i18n import _
-from casetracker.core.pagination import paginate
+from casetracker.core.pagination import PER_PAGE, Page, clamp_page
 from casetracker.core.validation import PositiveId, blank_to_none, parse_int
 from casetracker.materials import service as materials_service
 from casetracker.packets import service as packet_service
@@ -61,7 +61,7 @@ def case_list(
     page: PageNumber = 1,
 ) -> Response:
     now = clock.now()
-    filters = case_service.CaseFilter(
+    filters = listing.CaseFilter(
         due_before=now + DUE_WITHIN[due] if due else None,
         search=q,
         type=type or None,
@@ -71,13 +71,17 @@ def case_list(
         owner_id=user.id if mine else owner,
         overdue=overdue,
     )
-    result = paginate(session, case_service.case_query(filters, now), page=page)
+    total = listing.count_cases(session=session, filters=filters, now=now)
+    page = clamp_page(total, page)
+    cases = listing.list_cases(
+        session=session, filters=filters, now=now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
+    )
     return render(
         request,
         "cases/list.html",
         {
-            "page": result,
-            "cases": [case_summary(c, user, now) for c in result.items],
+            "page": Page(items=cases, total=total, page=page, per_page=PER_PAGE),
+            "cases": [case_summary(c, user, now) for c in cases],
             "workflows": registry.workflows(),
             "type": type,
             "state": state,

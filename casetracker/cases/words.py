@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from casetracker.calendar.periods import UNIT_LABELS, Unit
 from casetracker.cases.models import Clock, ClockStatus
@@ -21,7 +22,20 @@ def span(delta: timedelta) -> str:
     return _("{m} 分钟").format(m=max(mins, 0))
 
 
-def time_left(row: Clock, now: datetime) -> str:
+class ClockState(Protocol):
+    """What the words for a clock's time need: a stored clock or a listed one."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def paused_at(self) -> datetime | None: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def stopped_at(self) -> datetime | None: ...
+
+
+def time_left(row: ClockState, now: datetime) -> str:
     if row.status == ClockStatus.PAUSED and row.paused_at is not None:
         return _("已暂停（暂停时剩余 {left}）").format(left=span(row.due_at - row.paused_at))
     if row.status == ClockStatus.CANCELLED:
@@ -35,7 +49,7 @@ def time_left(row: Clock, now: datetime) -> str:
     return _("剩余 {left}").format(left=span(row.due_at - now))
 
 
-def urgency(row: Clock, now: datetime) -> str:
+def urgency(row: ClockState, now: datetime) -> str:
     """overdue / due-soon (within 24 h) / ok / done: a CSS class and an API hint."""
     if row.status != ClockStatus.OPEN:
         return "done" if row.status != ClockStatus.PAUSED else "paused"

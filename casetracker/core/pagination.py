@@ -39,6 +39,11 @@ def fetch_slice(
     return list(items), total or 0
 
 
+def clamp_page(total: int, page: int, per_page: int = PER_PAGE) -> int:
+    """The page to show: past the end (an old link, a hand-typed number) the last one."""
+    return min(page, max(1, -(-total // per_page)))
+
+
 def paginate(
     session: Session, query: Select[Any], *, page: int, per_page: int = PER_PAGE
 ) -> Page[Any]:

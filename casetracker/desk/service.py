@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from casetracker.auth.models import Role, User
-from casetracker.cases import service as case_service
+from casetracker.cases import listing
 from casetracker.cases.schemas import CaseSummaryOut, case_summary
 from casetracker.people.models import Client, InsuredPerson
 
@@ -33,10 +33,14 @@ def _active(today: date) -> ColumnElement[bool]:
 def open_cases(*, session: Session, user: User, now: datetime) -> list[CaseSummaryOut]:
     """A specialist's own open cases; a supervisor's desk is the team's: every open case."""
     owner_id = None if user.role == Role.SUPERVISOR else user.id
-    query = case_service.case_query(
-        case_service.CaseFilter(owner_id=owner_id, open_only=True), now
-    ).limit(DESK_CASES)
-    return [case_summary(case, user, now) for case in session.scalars(query).unique()]
+    cases = listing.list_cases(
+        session=session,
+        filters=listing.CaseFilter(owner_id=owner_id, open_only=True),
+        now=now,
+        offset=0,
+        limit=DESK_CASES,
+    )
+    return [case_summary(case, user, now) for case in cases]
 
 
 def my_clients(*, session: Session, user: User) -> list[Client]:
