@@ -262,15 +262,17 @@ def table(cases: int, insured: int, results: list[Measure]) -> list[str]:
 
 
 def commit() -> str:
+    """The commit measured, marked +dirty when the code differs from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
     try:
-        return (
-            subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-            ).stdout.strip()
-            or "unknown"
-        )
+        head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+        changed = git("status", "--porcelain", "--", "casetracker", "templates", "migrations")
     except OSError:
         return "unknown"
+    return head + ("+dirty" if changed.strip() else "")
 
 
 def main() -> int:
