@@ -75,3 +75,17 @@ def test_a_case_waiting_for_the_bureau_says_so_and_recording_the_answer_is_secon
     assert "等待社保局受理…" in waiting
     assert 'class="primary"' not in waiting
     assert "登记受理" in waiting  # still there, under the secondary summary
+
+
+def test_a_search_counts_its_matches_and_a_page_past_the_end_shows_the_last(
+    client: TestClient, world: World, anna: User, session: Session
+) -> None:
+    for day in range(1, 4):
+        open_injury(session, world, anna, f"2026-11-{day:02d}T10:00")
+    log_in(client, anna)
+    assert "共 3 条" in client.get("/cases", params={"q": "李秀"}).text
+    assert "共 0 条" in client.get("/cases", params={"q": "王建国"}).text
+    past = client.get("/cases", params={"q": "李秀", "page": 9})
+    assert past.status_code == 200
+    assert "共 3 条" in past.text
+    assert len(_rows(past.text)) == 3

@@ -55,6 +55,7 @@ def test_lists_cost_the_same_queries_for_5_and_50_cases(
             "supervisor desk": (sam, lambda: client.get("/")),
             "/cases": (sam, lambda: client.get("/cases")),
             "/cases filtered": (sam, lambda: client.get("/cases", params={"overdue": "true"})),
+            "/cases search": (sam, lambda: client.get("/cases", params={"q": "李"})),
             "API list": (
                 anna,
                 lambda: client.get("/api/v1/cases", params={"limit": 50}, headers=api),

@@ -211,8 +211,7 @@ def list_cases(
         overdue=overdue,
         due_before=_due_before(due_before),
     )
-    total = listing.count_cases(session=session, filters=filters, now=now)
-    cases = listing.list_cases(
+    cases, total = listing.list_page(
         session=session, filters=filters, now=now, offset=offset, limit=limit
     )
     return CaseListOut(

@@ -125,29 +125,29 @@ def count_cases(*, session: Session, filters: CaseFilter, now: datetime) -> int:
     return session.scalar(select(func.count(Case.id)).where(*_conditions(filters, now))) or 0
 
 
-def list_cases(
-    *, session: Session, filters: CaseFilter, now: datetime, offset: int, limit: int
-) -> list[ListedCase]:
-    """`limit` cases from `offset` in the lists' order, with their running clocks."""
-    rows = session.execute(
-        select(
-            Case.id,
-            Case.type,
-            Case.state,
-            Case.version,
-            Case.title,
-            Case.client_id,
-            Client.name.label("client"),
-            Case.insured_id,
-            Case.region_id,
-            Region.name.label("region"),
-            Case.owner_id,
-            User.username.label("owner_login"),
-            User.display_name.label("owner_name"),
-            Case.opened_at,
-            Case.closed_at,
-            Case.next_due_at,
-        )
+_LISTED = (
+    Case.id,
+    Case.type,
+    Case.state,
+    Case.version,
+    Case.title,
+    Case.client_id,
+    Client.name.label("client"),
+    Case.insured_id,
+    Case.region_id,
+    Region.name.label("region"),
+    Case.owner_id,
+    User.username.label("owner_login"),
+    User.display_name.label("owner_name"),
+    Case.opened_at,
+    Case.closed_at,
+    Case.next_due_at,
+)
+
+
+def _page_query(filters: CaseFilter, now: datetime, offset: int, limit: int) -> Select[Any]:
+    query: Select[Any] = (
+        select(*_LISTED)  # type: ignore[assignment]
         .join(Client, Client.id == Case.client_id)
         .join(Region, Region.id == Case.region_id)
         .join(User, User.id == Case.owner_id)
@@ -155,8 +155,45 @@ def list_cases(
         .order_by(Case.next_due_at.asc().nulls_last(), Case.id)
         .offset(offset)
         .limit(limit)
+    )
+    return query
+
+
+def list_page(
+    *, session: Session, filters: CaseFilter, now: datetime, offset: int, limit: int
+) -> tuple[list[ListedCase], int]:
+    """A page of cases and how many match in all. A search counts in the same pass (its
+    matches are few, and running the person search twice is what it would cost); other
+    lists count apart, so the page itself stays an index scan with a limit."""
+    if not filters.search.strip():
+        total = count_cases(session=session, filters=filters, now=now)
+        return list_cases(
+            session=session, filters=filters, now=now, offset=offset, limit=limit
+        ), total
+    rows = session.execute(
+        _page_query(filters, now, offset, limit).add_columns(func.count().over().label("total"))
     ).all()
-    cases = [ListedCase(**row._mapping, clocks=[]) for row in rows]
+    if not rows:  # past the end, or nothing found
+        return [], count_cases(session=session, filters=filters, now=now) if offset else 0
+    total = rows[0].total
+    return _with_clocks(session, [_listed(row) for row in rows]), total
+
+
+def _listed(row: Any) -> ListedCase:
+    values = dict(row._mapping)
+    values.pop("total", None)
+    return ListedCase(**values, clocks=[])
+
+
+def list_cases(
+    *, session: Session, filters: CaseFilter, now: datetime, offset: int, limit: int
+) -> list[ListedCase]:
+    """`limit` cases from `offset` in the lists' order, with their running clocks."""
+    rows = session.execute(_page_query(filters, now, offset, limit)).all()
+    return _with_clocks(session, [_listed(row) for row in rows])
+
+
+def _with_clocks(session: Session, cases: list[ListedCase]) -> list[ListedCase]:
     if not cases:
         return cases
     by_case = {case.id: case.clocks for case in cases}

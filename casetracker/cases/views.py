@@ -71,11 +71,14 @@ def case_list(
         owner_id=user.id if mine else owner,
         overdue=overdue,
     )
-    total = listing.count_cases(session=session, filters=filters, now=now)
-    page = clamp_page(total, page)
-    cases = listing.list_cases(
+    cases, total = listing.list_page(
         session=session, filters=filters, now=now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
     )
+    if (last := clamp_page(total, page)) != page:  # past the end: the last page
+        page = last
+        cases, total = listing.list_page(
+            session=session, filters=filters, now=now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
+        )
     return render(
         request,
         "cases/list.html",
