@@ -106,3 +106,16 @@ def test_a_token_s_last_use_is_written_at_most_once_a_minute(
     later = session.get(ApiToken, token.id)
     assert later is not None
     assert later.last_used_at == NOW.replace(minute=2)
+
+
+def test_the_desk_counts_each_client_s_insured_people_from_one_pass(
+    client: TestClient, session: Session, world: World, anna: User
+) -> None:
+    world.client.owner_id = anna.id
+    session.commit()
+    log_in(client, anna)
+    page = client.get("/").text
+    mine = page.split("我负责的客户")[1]
+    assert world.client.name in mine
+    assert '<td class="num">2</td>' in mine  # 李秀英 and 王建国, both insured today
+    assert "在保参保人 2 人，客户 1 家" in page

@@ -54,54 +54,56 @@ def my_clients(*, session: Session, user: User) -> list[Client]:
     )
 
 
-def active_counts(*, session: Session, today: date, client_ids: list[int]) -> dict[int, int]:
-    """People insured today, per client id among `client_ids` (clients with none are
-    absent); read from the (client_id, leave_on) index alone."""
-    if not client_ids:
-        return {}
-    rows = session.execute(
-        select(InsuredPerson.client_id, func.count())
-        .where(InsuredPerson.client_id.in_(client_ids), _active(today))
-        .group_by(InsuredPerson.client_id)
-    ).all()
-    return dict(rows)
+@dataclass(frozen=True)
+class Counts:
+    clients: int  # clients in all
+    active: int  # people insured today, in all
+    by_client: dict[int, int]  # client id → people insured today (absent: none)
 
 
 @dataclass
 class HeadCounts:
-    """The company-wide head counts the desk's header shows (clients; people insured today),
-    counted at most once every `seconds` per process: with 100,000 people, counting them on
-    every view of every desk is the costliest thing the desk would do, and a header figure a
-    minute old is as good. One instance lives on the app (`app.state.head_counts`)."""
+    """The head counts the desk shows (clients; people insured today, in all and per client),
+    counted at most once every `seconds` per process, in one pass over the (client_id,
+    leave_on) index: with 100,000 people, counting on every view of every desk would be the
+    costliest thing the desk does, and a figure a minute old is as good. One instance lives
+    on the app (`app.state.head_counts`)."""
 
     seconds: float = 60.0
-    _last: tuple[date, float, int, int] | None = field(default=None, repr=False)
+    _last: tuple[date, float, Counts] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def get(self, *, session: Session, today: date) -> tuple[int, int]:
+    def get(self, *, session: Session, today: date) -> Counts:
         with self._lock:
             last = self._last
         if last and last[0] == today and time.monotonic() - last[1] < self.seconds:
-            return last[2], last[3]
-        clients = session.scalar(select(func.count()).select_from(Client)) or 0
-        active = (
-            session.scalar(select(func.count()).select_from(InsuredPerson).where(_active(today)))
-            or 0
+            return last[2]
+        by_client: dict[int, int] = {
+            row[0]: row[1]
+            for row in session.execute(
+                select(InsuredPerson.client_id, func.count())
+                .where(_active(today))
+                .group_by(InsuredPerson.client_id)
+            )
+        }
+        counts = Counts(
+            clients=session.scalar(select(func.count()).select_from(Client)) or 0,
+            active=sum(by_client.values()),
+            by_client=by_client,
         )
         with self._lock:
-            self._last = (today, time.monotonic(), clients, active)
-        return clients, active
+            self._last = (today, time.monotonic(), counts)
+        return counts
 
 
 def desk(
     *, session: Session, user: User, now: datetime, today: date, head_counts: HeadCounts
 ) -> Desk:
-    mine = my_clients(session=session, user=user)
-    total_clients, total_active = head_counts.get(session=session, today=today)
+    counts = head_counts.get(session=session, today=today)
     return Desk(
         cases=open_cases(session=session, user=user, now=now),
-        my_clients=mine,
-        counts=active_counts(session=session, today=today, client_ids=[c.id for c in mine]),
-        total_clients=total_clients,
-        total_active=total_active,
+        my_clients=my_clients(session=session, user=user),
+        counts=counts.by_client,
+        total_clients=counts.clients,
+        total_active=counts.active,
     )
