@@ -1,11 +1,12 @@
 """A person as the API shows one: who, by login and by name."""
 
-from pydantic import BaseModel
+from dataclasses import dataclass
 
 from casetracker.auth.models import User
 
 
-class PersonOut(BaseModel):
+@dataclass(frozen=True, slots=True)
+class PersonOut:
     id: int
     login: str
     name: str

@@ -1,5 +1,6 @@
 """What the case API returns. Times are ISO 8601 in China time (+08:00)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -16,21 +17,24 @@ from casetracker.core.clock import local
 from casetracker.core.i18n import current_locale, translate
 
 
-class FieldOut(BaseModel):
+@dataclass(frozen=True, slots=True)
+class FieldOut:
     name: str
     label: str
     type: str
     required: bool
 
 
-class TransitionOut(BaseModel):
+@dataclass(frozen=True, slots=True)
+class TransitionOut:
     name: str
     label: str
     target: str
     fields: list[FieldOut]
 
 
-class ClockSummaryOut(BaseModel):
+@dataclass(frozen=True, slots=True)
+class ClockSummaryOut:
     """A clock as lists show it: without its explanation (`GET /api/v1/cases/{id}` has it)."""
 
     id: int
@@ -115,7 +119,8 @@ class CaseOut(BaseModel):
     timeline: list[TimelineOut]
 
 
-class CaseSummaryOut(BaseModel):
+@dataclass(frozen=True, slots=True)
+class CaseSummaryOut:
     """A case as lists show it (the API list, the desk): the case without its timeline, its
     running clocks (open or paused) without their explanations, and `next_due_at`, the
     earliest due open clock."""
@@ -139,6 +144,18 @@ class CaseSummaryOut(BaseModel):
     next_due_at: datetime | None
     allowed_transitions: list[TransitionOut]
     clocks: list[ClockSummaryOut]
+
+    @property
+    def open_clocks(self) -> list[ClockSummaryOut]:
+        """Its open clocks, soonest due first."""
+        return sorted((c for c in self.clocks if c.status == "open"), key=lambda c: c.due_at)
+
+    @property
+    def shown_clocks(self) -> list[ClockSummaryOut]:
+        """What a list row shows: every overdue clock (the 30-day application behind a late
+        24-hour filing is the costly one), else the next one."""
+        running = self.open_clocks
+        return [c for c in running if c.urgency == "overdue"] or running[:1]
 
 
 class CaseListOut(BaseModel):
@@ -168,13 +185,16 @@ def clock_out(case_type: str, row: Clock, now: datetime) -> ClockOut:
 
 
 def _transitions(case: CaseKey, user: User) -> list[TransitionOut]:
+    """The transitions the user may fire."""
     return [
         TransitionOut(
             name=t.name,
             label=str(t.label),
             target=t.target,
             fields=[
-                FieldOut(name=f.name, label=str(f.label), type=f.type.value, required=f.required)
+                FieldOut(
+                    name=f.name, label=str(f.label), type=f.type.value, required=f.required
+                )
                 for f in t.fields
             ],
         )
@@ -188,10 +208,10 @@ def _waiting_for(case_type: str, state_name: str) -> str | None:
 
 
 def case_summary(case: ListedCase, user: User, now: datetime) -> CaseSummaryOut:
-    """A listed case as the lists show it; built without validation (every value comes
-    typed from the database), since a page builds fifty of them."""
+    """A listed case as the lists show it (plain dataclasses: a page builds fifty, and the
+    values come typed from the database)."""
     workflow = registry.workflow(case.type)
-    return CaseSummaryOut.model_construct(
+    return CaseSummaryOut(
         id=case.id,
         type=case.type,
         type_label=str(workflow.label),
@@ -205,7 +225,7 @@ def case_summary(case: ListedCase, user: User, now: datetime) -> CaseSummaryOut:
         insured_id=case.insured_id,
         region_id=case.region_id,
         region=case.region,
-        owner=PersonOut.model_construct(
+        owner=PersonOut(
             id=case.owner_id, login=case.owner_login, name=case.owner_name
         ),
         opened_at=local(case.opened_at),
@@ -213,7 +233,7 @@ def case_summary(case: ListedCase, user: User, now: datetime) -> CaseSummaryOut:
         next_due_at=local(case.next_due_at) if case.next_due_at else None,
         allowed_transitions=_transitions(case, user),
         clocks=[
-            ClockSummaryOut.model_construct(
+            ClockSummaryOut(
                 id=row.id,
                 kind=row.kind,
                 label=workflow.clock_label(row.kind, translate(row.label)),
