@@ -192,9 +192,7 @@ def _transitions(case: CaseKey, user: User) -> list[TransitionOut]:
             label=str(t.label),
             target=t.target,
             fields=[
-                FieldOut(
-                    name=f.name, label=str(f.label), type=f.type.value, required=f.required
-                )
+                FieldOut(name=f.name, label=str(f.label), type=f.type.value, required=f.required)
                 for f in t.fields
             ],
         )
@@ -225,9 +223,7 @@ def case_summary(case: ListedCase, user: User, now: datetime) -> CaseSummaryOut:
         insured_id=case.insured_id,
         region_id=case.region_id,
         region=case.region,
-        owner=PersonOut(
-            id=case.owner_id, login=case.owner_login, name=case.owner_name
-        ),
+        owner=PersonOut(id=case.owner_id, login=case.owner_login, name=case.owner_name),
         opened_at=local(case.opened_at),
         closed_at=local(case.closed_at) if case.closed_at else None,
         next_due_at=local(case.next_due_at) if case.next_due_at else None,
