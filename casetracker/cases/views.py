@@ -96,7 +96,7 @@ def case_list(
             "overdue": overdue,
             "due": due,
             "q": q,
-            "clients": people_service.all_clients(session=session),
+            "clients": people_service.client_choices(session=session),
             "regions": people_service.list_regions(session=session),
         },
     )
