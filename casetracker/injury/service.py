@@ -82,8 +82,11 @@ def _employee(
             session.flush()
     except IntegrityError:
         # The same call recorded a moment ago by someone else created this person first
-        # (their transaction has committed, so the row is there to read now).
-        session.expunge(person)
+        # (their transaction has committed, so the row is there to read now). Rolling the
+        # savepoint back has already taken the new row out of the session, or not: either
+        # way it must not stay.
+        if person in session:
+            session.expunge(person)
         existing = session.scalar(
             select(InsuredPerson).where(
                 InsuredPerson.client_id == client.id,
