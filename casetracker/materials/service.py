@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
@@ -105,9 +105,29 @@ def _superseded(rows: list[Attachment]) -> dict[int, list[Attachment]]:
     return found
 
 
+# A case page asks for the checklist several times (the section, the application packet's
+# completeness, the guard); it is read once until the next flush (how every change to an
+# upload, an item or the case's state reaches the database) or the transaction's end.
+_MEMO = "materials.checklist"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_checklists(session: Session, _context: object) -> None:
+    session.info.pop(_MEMO, None)
+
+
 def checklist(*, session: Session, case: Case) -> list[ChecklistLine]:
     """The case's checklist with its current uploads; removed files are off it, superseded
     ones hang under the upload that replaced them."""
+    memo: dict[tuple[int, str, int], list[ChecklistLine]] = session.info.setdefault(_MEMO, {})
+    key = (case.id, case.state, case.region_id)
+    if key not in memo:
+        memo[key] = _checklist(session=session, case=case)
+    return memo[key]
+
+
+def _checklist(*, session: Session, case: Case) -> list[ChecklistLine]:
     rows = list(
         session.scalars(
             select(Attachment)
