@@ -104,6 +104,16 @@ def free_port() -> int:
 
 @contextmanager
 def database(base: str, keep: bool = False) -> Iterator[str]:
+    if base == "sqlite":  # a file of its own, as the embedded default runs
+        folder = tempfile.mkdtemp(prefix="ct-pages-sqlite-")
+        try:
+            yield f"sqlite:///{folder}/casetracker.db"
+        finally:
+            if keep:
+                print(f"kept database {folder}/casetracker.db")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+        return
     name = f"ct_pages_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -282,10 +292,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the seeded database(s)")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="on a SQLite file with one worker, as embedded"
+    )
     args = parser.parse_args()
-    base = os.environ.get("CASETRACKER_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        print("set CASETRACKER_DATABASE_URL to a PostgreSQL URL", file=sys.stderr)
+    base = "sqlite" if args.sqlite else os.environ.get("CASETRACKER_DATABASE_URL", "")
+    if args.sqlite:
+        args.workers = 1
+    elif not base.startswith("postgresql"):
+        print("set CASETRACKER_DATABASE_URL to a PostgreSQL URL, or pass --sqlite", file=sys.stderr)
         return 2
     if not shutil.which("wrk"):
         print(
@@ -297,7 +312,8 @@ def main() -> int:
         f"# Pages under load — {date.today().isoformat()}, commit {commit()}",
         "",
         f"`benchmarks/pages.py --cases {args.cases} --insured {args.insured} "
-        f"--seconds {args.seconds} --workers {args.workers}` on PostgreSQL, "
+        f"--seconds {args.seconds} --workers {args.workers}"
+        f"{' --sqlite` on SQLite' if args.sqlite else '` on PostgreSQL'}, "
         f"{os.cpu_count()} cores; wrk, 2 threads. Targets at c=4: p95 ≤ {TARGET_P95_MS:.0f} ms "
         f"and p50, p95 ≤ {TARGET_RATIO:.0f}× the floor's.",
         "",

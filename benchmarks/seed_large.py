@@ -36,6 +36,7 @@ from casetracker.injury import service as injury_service
 from casetracker.injury.case_type import regional_terms
 from casetracker.injury.models import InjuryDetails
 from casetracker.injury.schemas import AccidentIn
+from casetracker.materials.models import Attachment
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 
 PASSWORD = "bench-password-2026"
@@ -360,28 +361,54 @@ def _clone(
         if len(batch["case"]) >= 2000:
             flush()
     flush()
-    conn.execute(text("CREATE TEMP TABLE clone_map (new_id int, sample_id int, weeks int)"))
-    for start in range(0, len(mapping), 5000):
-        conn.execute(
-            text("INSERT INTO clone_map VALUES (:new_id, :sample_id, :weeks)"),
-            mapping[start : start + 5000],
-        )
-    conn.execute(
-        text(
-            "INSERT INTO attachments (case_id, item_code, filename, content_type, size, sha256,"
-            " content, uploaded_by_id, uploaded_at, status)"
-            " SELECT m.new_id, a.item_code, a.filename, a.content_type, a.size, a.sha256,"
-            " a.content, a.uploaded_by_id, a.uploaded_at - make_interval(weeks => m.weeks),"
-            " a.status FROM clone_map m JOIN attachments a ON a.case_id = m.sample_id"
-        )
-    )
-    for table in ("cases", "case_transitions", "clocks", "contacts"):
+    _copy_uploads(conn, mapping)
+    if conn.dialect.name == "postgresql":  # SQLite's autoincrement follows the largest id
+        for table in ("cases", "case_transitions", "clocks", "contacts"):
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" (SELECT max(id) FROM {table}))"
+                )
+            )
+
+
+def _copy_uploads(conn: Connection, mapping: list[dict[str, Any]]) -> None:
+    """Each clone's uploads are its sample's, moved back alike: copied inside PostgreSQL;
+    on SQLite (no interval arithmetic on its text times) through Python."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("CREATE TEMP TABLE clone_map (new_id int, sample_id int, weeks int)"))
+        for start in range(0, len(mapping), 5000):
+            conn.execute(
+                text("INSERT INTO clone_map VALUES (:new_id, :sample_id, :weeks)"),
+                mapping[start : start + 5000],
+            )
         conn.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                f" (SELECT max(id) FROM {table}))"
+                "INSERT INTO attachments (case_id, item_code, filename, content_type, size,"
+                " sha256, content, uploaded_by_id, uploaded_at, status)"
+                " SELECT m.new_id, a.item_code, a.filename, a.content_type, a.size, a.sha256,"
+                " a.content, a.uploaded_by_id, a.uploaded_at - make_interval(weeks => m.weeks),"
+                " a.status FROM clone_map m JOIN attachments a ON a.case_id = m.sample_id"
             )
         )
+        return
+    uploads_t = Attachment.__table__
+    uploads: dict[int, list[dict[str, Any]]] = {}
+    for row in conn.execute(select(uploads_t)):
+        copy = dict(row._mapping)
+        copy.pop("id")
+        uploads.setdefault(copy["case_id"], []).append(copy)
+    rows = [
+        {
+            **upload,
+            "case_id": m["new_id"],
+            "uploaded_at": upload["uploaded_at"] - timedelta(weeks=m["weeks"]),
+        }
+        for m in mapping
+        for upload in uploads.get(m["sample_id"], [])
+    ]
+    for start in range(0, len(rows), 2000):
+        conn.execute(insert(uploads_t), rows[start : start + 2000])
 
 
 def seed(url: str, *, insured: int, cases: int, now: datetime) -> Seeded:
@@ -396,7 +423,10 @@ def seed(url: str, *, insured: int, cases: int, now: datetime) -> Seeded:
     # As autovacuum would have by then: statistics, and the visibility map index-only
     # scans need (VACUUM cannot run inside a transaction).
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("VACUUM ANALYZE"))
+        else:
+            conn.execute(text("ANALYZE"))
     with engine.begin() as conn:
         open_cases = conn.scalar(
             select(func.count()).select_from(Case).where(Case.closed_at.is_(None))
