@@ -1,11 +1,15 @@
 """A dropped database connection (a restarted server, a killed backend) costs a reader
-nothing: a GET or HEAD that fails on a connection the pool has just found dead runs once
-more on a fresh one. Anything else that cannot reach the database answers 503 (see errors)."""
+nothing: a GET or HEAD that fails on a connection the pool has just found dead runs again
+on a fresh one (up to three tries). Anything else that cannot reach the database answers
+503 (see errors)."""
 
 from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 READ_ONLY = {"GET", "HEAD"}
+# A failover or a burst of killed backends can take the fresh connection too: a read tries
+# up to three connections before it answers 503.
+ATTEMPTS = 3
 
 
 def is_disconnect(exc: BaseException) -> bool:
@@ -29,9 +33,10 @@ class RetryReadOnDisconnect:
                 started = True
             await send(message)
 
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            if started or not is_disconnect(exc):
-                raise
-            await self.app(scope, receive, send)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                await self.app(scope, receive, tracking_send)
+                return
+            except Exception as exc:
+                if started or not is_disconnect(exc) or attempt == ATTEMPTS:
+                    raise
