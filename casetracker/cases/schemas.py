@@ -14,7 +14,7 @@ from casetracker.cases.listing import ListedCase
 from casetracker.cases.models import Case, CaseTransition, Clock
 from casetracker.cases.service import CaseKey, allowed_transitions
 from casetracker.core.clock import local
-from casetracker.core.i18n import current_locale, translate
+from casetracker.core.i18n import in_reader_language, translate
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,12 +246,6 @@ def case_summary(case: ListedCase, user: User, now: datetime) -> CaseSummaryOut:
     )
 
 
-def _in_locale(label: object) -> str:
-    if isinstance(label, dict):
-        return str(label.get("en" if current_locale.get() == "en" else "zh", ""))
-    return str(label)
-
-
 def _timeline(case: Case, row: CaseTransition, people: dict[int, User]) -> TimelineOut:
     workflow = registry.workflow(case.type)
     actor = people.get(row.actor_id) if row.actor_id is not None else None
@@ -274,7 +268,7 @@ def _timeline(case: Case, row: CaseTransition, people: dict[int, User]) -> Timel
         changes=[
             ChangeOut(
                 field=str(c.get("field", "")),
-                label=_in_locale(c.get("label", "")),
+                label=in_reader_language(c.get("label", "")),
                 before=c.get("before"),
                 after=c.get("after"),
             )

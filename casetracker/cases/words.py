@@ -7,7 +7,7 @@ from typing import Protocol
 from casetracker.calendar.periods import UNIT_LABELS, Unit
 from casetracker.cases.models import Clock, ClockStatus
 from casetracker.core.clock import local
-from casetracker.core.i18n import _, current_locale, translate
+from casetracker.core.i18n import _, current_locale, in_reader_language, translate
 
 
 def span(delta: timedelta) -> str:
@@ -88,13 +88,6 @@ def basis(text: str) -> str:
     return translate(text)
 
 
-def _both(value: object) -> str:
-    """A label stored in both languages ({"zh": …, "en": …}), in the reader's."""
-    if isinstance(value, dict):
-        return str(value.get("zh" if _is_zh() else "en") or value.get("zh", ""))
-    return str(value)
-
-
 def _moment(value: object) -> str:
     if isinstance(value, str) and len(value) > 10 and value[10:11] == "T":
         try:
@@ -111,7 +104,7 @@ def _recomputed(entry: dict[str, object]) -> str:
     if what == "correction":
         return _("{at} 因更正「{field}」（{before} → {after}）重新计算，原到期 {previous}").format(
             at=at,
-            field=_both(entry.get("label", "")),
+            field=in_reader_language(entry.get("label", "")),
             before=_moment(entry.get("before")),
             after=_moment(entry.get("after")),
             previous=previous,

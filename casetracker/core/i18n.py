@@ -55,6 +55,15 @@ def in_locale(locale: str, message: str) -> str:
     return translations(locale).gettext(message)
 
 
+def in_reader_language(value: object) -> str:
+    """A label stored in both languages ({"zh": …, "en": …}: a correction's field, a
+    recomputation's cause) in the reader's language, Chinese when English is missing."""
+    if isinstance(value, dict):
+        wanted = "en" if current_locale.get() == "en" else "zh"
+        return str(value.get(wanted) or value.get("zh") or "")
+    return str(value)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
     """Mark a message for the catalogue without translating it yet (translated when shown)."""
     return message

@@ -61,14 +61,6 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _both(value: Any) -> str:
-    """A label stored in both languages ({"zh": …, "en": …}), in the reader's."""
-    if isinstance(value, dict):
-        wanted = "en" if i18n.current_locale.get() == "en" else "zh"
-        return str(value.get(wanted) or value.get("zh") or "")
-    return str(value)
-
-
 def _input_value(value: Any, kind: str) -> str:
     """A stored value as an <input> of `kind` expects it (datetime-local: local, no zone)."""
     if value is None or value is False:
@@ -105,7 +97,7 @@ templates.env.filters.update(
     choices=_choices,
     json=_json,
     shown=_shown,
-    both=_both,
+    both=i18n.in_reader_language,
     input_value=_input_value,
 )
 templates.env.filters.update(
