@@ -230,6 +230,10 @@ def measure(url: str, seeded: Seeded, workers: int, seconds: int) -> list[Measur
         for target in targets(seeded):  # warm every worker's caches and plans
             for _ in range(workers * 3):
                 httpx.get(base + target.path, headers=headers[target.who], timeout=30)
+        # and the machine: a first run under load (the floor's, once) measured start-up
+        # effects (a p95 of 0.8 s for /healthz after seeding), not the floor
+        floor = targets(seeded)[0]
+        wrk(base, floor, headers[floor.who], CONCURRENCY[-1], max(2, seconds // 2))
         for concurrency in CONCURRENCY:
             for target in targets(seeded):
                 result = wrk(base, target, headers[target.who], concurrency, seconds)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from casetracker.auth.models import User
 from casetracker.cases import corrections, listing
 from casetracker.cases import service as case_service
-from casetracker.cases.schemas import CaseListOut, CaseOut, case_out, case_summary
+from casetracker.cases.schemas import CaseListOut, CaseOut, case_out, case_summaries
 from casetracker.core import clock
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import N_, _
@@ -215,5 +215,5 @@ def list_cases(
         session=session, filters=filters, now=now, offset=offset, limit=limit
     )
     return CaseListOut(
-        items=[case_summary(c, user, now) for c in cases], total=total, offset=offset, limit=limit
+        items=case_summaries(cases, user, now), total=total, offset=offset, limit=limit
     )

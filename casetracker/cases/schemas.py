@@ -6,13 +6,14 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.util import identity_key
 
 from casetracker.auth.models import User
 from casetracker.auth.schemas import PersonOut, person_out
 from casetracker.cases import registry, timeline, words
 from casetracker.cases.listing import ListedCase
 from casetracker.cases.models import Case, CaseTransition, Clock
-from casetracker.cases.service import CaseKey, allowed_transitions
+from casetracker.cases.service import CaseKey, allowed_transitions, may_fire
 from casetracker.core.clock import local
 from casetracker.core.i18n import in_reader_language, translate
 
@@ -205,10 +206,28 @@ def _waiting_for(case_type: str, state_name: str) -> str | None:
     return str(state.waiting_for) if state and state.waiting_for else None
 
 
-def case_summary(case: ListedCase, user: User, now: datetime) -> CaseSummaryOut:
+def case_summaries(cases: list[ListedCase], user: User, now: datetime) -> list[CaseSummaryOut]:
+    """Listed cases as the lists show them. The transitions a user may fire depend only on
+    the case's type and state and whether the user may act on it: built once per kind."""
+    memo: dict[tuple[str, str, bool], list[TransitionOut]] = {}
+    return [case_summary(case, user, now, memo) for case in cases]
+
+
+def case_summary(
+    case: ListedCase,
+    user: User,
+    now: datetime,
+    memo: dict[tuple[str, str, bool], list[TransitionOut]] | None = None,
+) -> CaseSummaryOut:
     """A listed case as the lists show it (plain dataclasses: a page builds fifty, and the
     values come typed from the database)."""
     workflow = registry.workflow(case.type)
+    key = (case.type, case.state, may_fire(workflow, case, user))
+    transitions = memo.get(key) if memo is not None else None
+    if transitions is None:
+        transitions = _transitions(case, user)
+        if memo is not None:
+            memo[key] = transitions
     return CaseSummaryOut(
         id=case.id,
         type=case.type,
@@ -227,7 +246,7 @@ def case_summary(case: ListedCase, user: User, now: datetime) -> CaseSummaryOut:
         opened_at=local(case.opened_at),
         closed_at=local(case.closed_at) if case.closed_at else None,
         next_due_at=local(case.next_due_at) if case.next_due_at else None,
-        allowed_transitions=_transitions(case, user),
+        allowed_transitions=transitions,
         clocks=[
             ClockSummaryOut(
                 id=row.id,
@@ -282,7 +301,15 @@ def _people(session: Session | None, case: Case) -> dict[int, User]:
     ids = {t.actor_id for t in case.transitions if t.actor_id is not None}
     if session is None or not ids:
         return {}
-    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+    known: dict[int, User] = {}
+    for user_id in ids:  # the owner and the signed-in user are usually loaded already
+        found = session.identity_map.get(identity_key(User, user_id))
+        if isinstance(found, User):
+            known[user_id] = found
+    missing = ids - known.keys()
+    if missing:
+        known.update((u.id, u) for u in session.scalars(select(User).where(User.id.in_(missing))))
+    return known
 
 
 def case_out(case: Case, user: User, now: datetime) -> CaseOut:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, Row, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import Role, User
@@ -33,7 +33,17 @@ class StaleVersion(Conflict):
 
 def require_case(*, session: Session, case_id: int) -> Case:
     case = session.get(
-        Case, case_id, options=[selectinload(Case.clocks), selectinload(Case.transitions)]
+        Case,
+        case_id,
+        options=[
+            selectinload(Case.clocks),
+            selectinload(Case.transitions),
+            # the names a case shows and acts on, in the same query
+            joinedload(Case.owner),
+            joinedload(Case.client),
+            joinedload(Case.region),
+            joinedload(Case.insured),
+        ],
     )
     if case is None:
         raise NotFound(_("案件不存在（编号 {id}）").format(id=case_id))

@@ -15,7 +15,7 @@ from casetracker.auth.models import Role, User
 from casetracker.cases import corrections, listing, registry, timeline
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
-from casetracker.cases.schemas import case_out, case_summary
+from casetracker.cases.schemas import case_out, case_summaries
 from casetracker.contacts import service as contact_service
 from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
 from casetracker.core import clock
@@ -84,7 +84,7 @@ def case_list(
         "cases/list.html",
         {
             "page": Page(items=cases, total=total, page=page, per_page=PER_PAGE),
-            "cases": [case_summary(c, user, now) for c in cases],
+            "cases": case_summaries(cases, user, now),
             "workflows": registry.workflows(),
             "type": type,
             "state": state,

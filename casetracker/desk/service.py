@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from casetracker.auth.models import Role, User
 from casetracker.cases import listing
-from casetracker.cases.schemas import CaseSummaryOut, case_summary
+from casetracker.cases.schemas import CaseSummaryOut, case_summaries
 from casetracker.people.models import Client, InsuredPerson
 
 DESK_CASES = 50
@@ -40,7 +40,7 @@ def open_cases(*, session: Session, user: User, now: datetime) -> list[CaseSumma
         offset=0,
         limit=DESK_CASES,
     )
-    return [case_summary(case, user, now) for case in cases]
+    return case_summaries(cases, user, now)
 
 
 def my_clients(*, session: Session, user: User) -> list[Client]:

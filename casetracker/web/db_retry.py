@@ -1,10 +1,17 @@
-"""A dropped database connection (a restarted server, a killed backend) costs a reader
-nothing: a GET or HEAD that fails on a connection the pool has just found dead runs again
-on a fresh one (up to three tries). Anything else that cannot reach the database answers
-503 (see errors)."""
+"""Reads run as reads, and a dropped database connection costs a reader nothing.
+
+A GET or HEAD runs its unit of work `reads_first` (on SQLite: no write lock until it writes;
+PostgreSQL is unaffected). One that writes after all (the audit of a whole ID number shown,
+an API token's last use) and finds the write lock taken runs again as a writer. A GET or HEAD
+that fails on a connection the pool has just found dead runs again on a fresh one (up to
+three tries). Anything else that cannot reach the database answers 503 (see errors)."""
+
+from contextlib import nullcontext
 
 from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from casetracker.core.db import is_lock_conflict, reads_first
 
 READ_ONLY = {"GET", "HEAD"}
 # A failover or a burst of killed backends can take the fresh connection too: a read tries
@@ -33,10 +40,15 @@ class RetryReadOnDisconnect:
                 started = True
             await send(message)
 
+        as_reader = True
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                await self.app(scope, receive, tracking_send)
+                with reads_first() if as_reader else nullcontext():
+                    await self.app(scope, receive, tracking_send)
                 return
             except Exception as exc:
+                if not started and as_reader and is_lock_conflict(exc):
+                    as_reader = False  # it writes after all: again, holding the lock from the start
+                    continue
                 if started or not is_disconnect(exc) or attempt == ATTEMPTS:
                     raise
