@@ -141,49 +141,62 @@ _PAGED = (
 )
 
 
+_NAMES = (
+    Client.name.label("client"),
+    Region.name.label("region"),
+    User.username.label("owner_login"),
+    User.display_name.label("owner_name"),
+)
+
+
+def _named(query: Select[Any], source: Any) -> Select[Any]:
+    """Joined with the names of the cases' clients, regions and owners."""
+    return (
+        query.join(Client, Client.id == source.client_id)
+        .join(Region, Region.id == source.region_id)
+        .join(User, User.id == source.owner_id)
+    )
+
+
+def _in_field_order(source: Any) -> list[Any]:
+    """The columns of `ListedCase`, in its field order, from `source` (the cases table or a
+    page of it) and the joined names."""
+    c = source
+    client, region, owner_login, owner_name = _NAMES
+    return [
+        c.id, c.type, c.state, c.version, c.title, c.client_id, client, c.insured_id,
+        c.region_id, region, c.owner_id, owner_login, owner_name, c.opened_at, c.closed_at,
+        c.next_due_at,
+    ]  # fmt: skip
+
+
 def _page_query(
     filters: CaseFilter, now: datetime, offset: int, limit: int, *, with_total: bool = False
 ) -> Select[Any]:
-    """The page's cases first (an index scan with a limit, counting the matches when asked),
-    then the names of their clients, regions and owners for those rows only: joining the
-    names before the limit made the planner walk every match."""
-    columns: list[Any] = list(_PAGED)
-    if with_total:
-        columns.append(func.count().over().label("total"))
+    """A page of cases in the lists' order with their names. A plain list joins the names
+    along its index scan (the limit stops it); a search (`with_total`, counting its matches
+    in the same pass) takes its page first and joins the names to those rows only: joined
+    before the limit, the planner walked every match through the joins."""
+    order = (Case.next_due_at.asc().nulls_last(), Case.id)
+    if not with_total:
+        query: Select[Any] = select(*_in_field_order(Case.__table__.c))
+        return (
+            _named(query, Case)
+            .where(*_conditions(filters, now))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
     page = (
-        select(*columns)
+        select(*_PAGED, func.count().over().label("total"))
         .where(*_conditions(filters, now))
-        .order_by(Case.next_due_at.asc().nulls_last(), Case.id)
+        .order_by(*order)
         .offset(offset)
         .limit(limit)
         .subquery("page")
     )
-    listed: list[Any] = [  # in ListedCase's field order
-        page.c.id,
-        page.c.type,
-        page.c.state,
-        page.c.version,
-        page.c.title,
-        page.c.client_id,
-        Client.name.label("client"),
-        page.c.insured_id,
-        page.c.region_id,
-        Region.name.label("region"),
-        page.c.owner_id,
-        User.username.label("owner_login"),
-        User.display_name.label("owner_name"),
-        page.c.opened_at,
-        page.c.closed_at,
-        page.c.next_due_at,
-    ]
-    if with_total:
-        listed.append(page.c.total)
-    return (
-        select(*listed)
-        .join(Client, Client.id == page.c.client_id)
-        .join(Region, Region.id == page.c.region_id)
-        .join(User, User.id == page.c.owner_id)
-        .order_by(page.c.next_due_at.asc().nulls_last(), page.c.id)
+    return _named(select(*_in_field_order(page.c), page.c.total), page.c).order_by(
+        page.c.next_due_at.asc().nulls_last(), page.c.id
     )
 
 
