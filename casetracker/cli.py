@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 import casetracker.case_types  # noqa: F401  (registers the duties before any command runs)
 from casetracker import demo as demo_data
+from casetracker.alerts import scheduler as alert_scheduler
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import ROLE_LABELS, Role, User
 from casetracker.cases import service as case_service
@@ -213,6 +214,24 @@ def packet(
             )
     except DomainError as exc:
         _fail(exc.message)
+
+
+@app.command()
+def scheduler(
+    once: Annotated[bool, typer.Option("--once", help="只运行一次扫描与投递，然后退出")] = False,
+) -> None:
+    """运行时限提醒：扫描到期的提醒级别并投递（每 CASETRACKER_ALERT_SCAN_SECONDS 秒一次）。"""
+    settings = _settings()
+    factory = _factory(settings)
+    if once:
+        result = alert_scheduler.run_once(factory=factory, settings=settings)
+        typer.echo(
+            f"已检查 {result.looked_at} 个时限，产生 {result.raised} 条提醒，"
+            f"投递 {result.handed_over} 条"
+        )
+        return
+    typer.echo(f"时限提醒已启动：每 {settings.alert_scan_seconds} 秒扫描一次（Ctrl+C 停止）")
+    alert_scheduler.run_forever(factory, settings)
 
 
 @token_app.command("create")

@@ -12,6 +12,9 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from casetracker import case_types
 from casetracker.admin import views as admin_views
+from casetracker.alerts import api as alerts_api
+from casetracker.alerts import scheduler as alert_scheduler
+from casetracker.alerts import views as alerts_views
 from casetracker.auth import views as auth_views
 from casetracker.calendar import views as calendar_views
 from casetracker.cases import api as cases_api
@@ -27,6 +30,8 @@ from casetracker.desk import views as desk_views
 from casetracker.desk.service import HeadCounts
 from casetracker.materials import api as materials_api
 from casetracker.materials import views as materials_views
+from casetracker.overview import api as overview_api
+from casetracker.overview import views as overview_views
 from casetracker.packets import api as packet_api
 from casetracker.packets import views as packet_views
 from casetracker.people import api as people_api
@@ -46,8 +51,10 @@ def create_app(
     *,
     session_factory: sessionmaker[Session] | None = None,
     verify_schema: bool = True,
+    run_alerts: bool = False,
 ) -> FastAPI:
-    """Build the app. Tests pass their own session factory; `serve` passes nothing."""
+    """Build the app. Tests pass their own session factory; `serve` passes nothing and runs
+    the alert job in-process (`run_alerts`) unless CASETRACKER_SCHEDULER=off."""
     settings = settings or get_settings()
     log_privacy.install()
     if session_factory is None:
@@ -65,7 +72,10 @@ def create_app(
         if verify_schema:
             bind = factory.kw["bind"]
             check_schema(bind.engine if hasattr(bind, "engine") else bind)
+        background = alert_scheduler.start_background(factory, settings) if run_alerts else None
         yield
+        if background is not None:
+            background.shutdown(wait=False)
 
     app = FastAPI(
         title="casetracker",
@@ -113,6 +123,10 @@ def create_app(
         contacts_api.router,
         packet_views.router,
         packet_api.router,
+        alerts_api.router,
+        alerts_views.router,
+        overview_api.router,
+        overview_views.router,
     ):
         app.include_router(router)
     return app
@@ -124,7 +138,8 @@ def serve_app() -> FastAPI:
     garbage collector's reach and its young generation is collected less often: a list page
     allocates tens of thousands of short-lived objects, and without this the collector's
     full passes over the long-lived ones show as 100 ms outliers at p95."""
-    app = create_app()
+    settings = get_settings()
+    app = create_app(settings, run_alerts=settings.scheduler.strip().lower() != "off")
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 50)

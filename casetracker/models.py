@@ -1,5 +1,6 @@
 """Imports every domain's models so that metadata (Alembic, tests) sees all tables."""
 
+from casetracker.alerts.models import Alert, Attempt, Delivery
 from casetracker.audit.models import AuditEvent
 from casetracker.auth.models import ApiToken, User, UserSession
 from casetracker.calendar.models import CalendarDay, CalendarYear
@@ -12,6 +13,9 @@ from casetracker.packets.models import Packet
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 
 __all__ = [
+    "Alert",
+    "Attempt",
+    "Delivery",
     "ApiToken",
     "Attachment",
     "AuditEvent",

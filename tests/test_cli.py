@@ -212,3 +212,17 @@ def test_packet_writes_the_pdf_and_keeps_a_version(cli_env: dict[str, str], tmp_
     wrong = runner.invoke(cli, ["packet", "3", "nope", "-o", str(output)])
     assert wrong.exit_code == 1
     assert "没有这种申报材料" in wrong.output
+
+
+def test_the_scheduler_runs_once_and_a_second_run_raises_nothing_again(
+    cli_env: dict[str, str],
+) -> None:
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    first = runner.invoke(cli, ["scheduler", "--once"])
+    assert first.exit_code == 0, first.output
+    raised = re.search(r"产生 (\d+) 条提醒", first.output)
+    assert raised, first.output
+    assert int(raised.group(1)) > 0  # the demo has clocks past their warnings
+    again = runner.invoke(cli, ["scheduler", "--once"])
+    assert again.exit_code == 0, again.output
+    assert "产生 0 条提醒" in again.output

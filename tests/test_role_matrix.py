@@ -39,6 +39,8 @@ from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from casetracker.alerts.models import Alert
+from casetracker.alerts.scan import scan
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
 from casetracker.cases.models import Case
@@ -97,6 +99,18 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/login"):                                 Expect(303, 303, 303, 303, 303),
     ("POST", "/logout"):                                Expect(303, 303, 303, 303, 303),
     ("GET",  "/lang/{code}"):                           Expect(303, 303, 303, 303, 303),
+    # Alerts: one's own inbox; an escalation the owner and supervisors received, which
+    # only a supervisor acknowledges (admins see every alert, receive none).
+    ("GET",  "/alerts"):                                Expect(303, 200, 200, 200, 200),
+    ("POST", "/alerts/{alert_id}/read"):                Expect(303, 303, 404, 303, 303),
+    ("POST", "/alerts/{alert_id}/acknowledge"):         Expect(303, 403, 403, 303, 403),
+    ("GET",  "/api/v1/alerts"):                         Expect(401, 200, 200, 200, 200),
+    ("GET",  "/api/v1/alerts/{alert_id}"):              Expect(401, 200, 404, 200, 200),
+    ("POST", "/api/v1/alerts/{alert_id}/read"):         Expect(401, 200, 404, 200, 200),
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"):  Expect(401, 403, 403, 200, 403),
+    # The supervisor's overview (admins read it too).
+    ("GET",  "/overview"):                              Expect(303, 403, 403, 200, 200),
+    ("GET",  "/api/v1/overview"):                       Expect(401, 403, 403, 200, 200),
     # Pages any signed-in user reads (and the people records any of them keeps).
     ("GET",  "/"):                                      Expect(303, 200, 200, 200, 200),
     ("GET",  "/clients"):                               Expect(303, 200, 200, 200, 200),
@@ -205,6 +219,7 @@ class Scene:
     case: Case
     attachment_id: int
     item_id: int
+    alert_id: int
     packet_id: int = 0
 
     def path_params(self) -> dict[str, object]:
@@ -220,6 +235,7 @@ class Scene:
             "packet_type": "accident_report",
             "packet_id": self.packet_id,
             "item_id": self.item_id,
+            "alert_id": self.alert_id,
         }
 
 
@@ -300,6 +316,9 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
         form={"item": "labour_contract"}, upload=True
     ),
     ("POST", "/cases/{case_id}/contacts"): lambda s, r: Call(form=CONTACT),
+    ("POST", "/alerts/{alert_id}/read"): lambda s, r: Call(form={}),
+    ("POST", "/alerts/{alert_id}/acknowledge"): lambda s, r: Call(form={"note": "已督办"}),
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): lambda s, r: Call(json={"note": "已督办"}),
     ("POST", "/cases/{case_id}/attachments/{attachment_id}/remove"): lambda s, r: Call(
         form={"reason": "传错了案件"}
     ),
@@ -435,7 +454,12 @@ def make_scene(session: Session, world: World, settings: Settings, *, packet: bo
         select(MaterialItem.id).where(MaterialItem.case_type == "injury").order_by(MaterialItem.id)
     )
     assert item_id is not None, "the migration seeds the injury checklist"
-    scene = Scene(world, users, case, attachment.id, item_id)
+    scan(session=session, settings=settings, now=NOW)  # the case's filing report is overdue
+    alert_id = session.scalar(
+        select(Alert.id).where(Alert.case_id == case.id, Alert.level == "escalation")
+    )
+    assert alert_id is not None, "an escalation to the owner and the supervisor"
+    scene = Scene(world, users, case, attachment.id, item_id, alert_id)
     if packet:
         made, _created = packet_service.generate(
             session=session,

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetracker.core.db import Base, UTCDateTime
@@ -33,6 +33,9 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where alerts reach the user besides the inbox (set on the profile page).
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    alert_email: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 

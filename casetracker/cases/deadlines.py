@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from casetracker.calendar import service as calendar_service
 from casetracker.calendar.periods import Pause, Period, Unit, compute
 from casetracker.calendar.service import WorkCalendar
+from casetracker.cases import registry
 from casetracker.cases.models import Case, Clock, ClockStatus, ClockTerm
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.i18n import N_
@@ -161,9 +162,32 @@ def start_clock(
 
 def sync_next_due(case: Case) -> None:
     """Keep the case's `next_due_at` (the earliest due time of its open clocks) in step with
-    its clocks; every function here that changes a clock ends with it."""
+    its clocks; every function here that changes a clock ends with it. Each open clock is
+    also put in the alert scan's way again from the earliest moment an alert of it could be
+    due (the scan then works out the exact moments); a stopped or paused one raises none."""
     case.next_due_at = min(
         (c.due_at for c in case.clocks if c.status == ClockStatus.OPEN), default=None
+    )
+    workflow = registry.workflow(case.type)
+    for row in case.clocks:
+        row.next_alert_at = (
+            workflow.alerts(row.kind).earliest_look(row.due_at)
+            if row.status == ClockStatus.OPEN
+            else None
+        )
+
+
+def alerts_raised(
+    *, session: Session, clock_id: int, progress: int, next_at: datetime | None
+) -> None:
+    """The alert scan's note on a clock: the levels raised so far and when to look again
+    (the alerts write no clock row themselves). Only while the clock is still open: one
+    stopped meanwhile is not put back in the scan's way."""
+    session.execute(
+        update(Clock)
+        .where(Clock.id == clock_id, Clock.status == ClockStatus.OPEN.value)
+        .values(alert_level=progress, next_alert_at=next_at)
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -115,8 +115,11 @@ class Clock(Base):
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     provisional: Mapped[bool] = mapped_column(default=False)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # The highest alert level raised for this clock so far (0: none); the alerts raise it.
+    # The highest alert level raised for this clock so far (0: none, 1 warning, 2 overdue,
+    # 3 + n the n-th repeat of the escalation), and when the alert scan should look at it
+    # next (None: never; paused, stopped, or acknowledged past its last level).
     alert_level: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     case: Mapped[Case] = relationship(back_populates="clocks")
 
@@ -127,6 +130,12 @@ class Clock(Base):
         Index(
             "ix_clocks_open_due",
             "due_at",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_clocks_next_alert",
+            "next_alert_at",
             postgresql_where=text("status = 'open'"),
             sqlite_where=text("status = 'open'"),
         ),

@@ -1,7 +1,7 @@
 """Case pages: the list, one case with its clocks, materials, contacts and timeline, and
 firing a transition."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
+from casetracker.calendar.periods import end_of_day
 from casetracker.cases import corrections, listing, registry, timeline
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
@@ -40,6 +41,15 @@ from casetracker.web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
 # The list's "due within" choices.
 DUE_WITHIN = {"24h": timedelta(hours=24), "3d": timedelta(days=3)}
+
+
+def due_before(due: str, now: datetime) -> datetime | None:
+    """The `due` filter's bound: by the end of today (China time), within 24 h or 3 days."""
+    if due == "today":
+        return end_of_day(clock.local(now).date())
+    return now + DUE_WITHIN[due] if due in DUE_WITHIN else None
+
+
 Filter = Annotated[PositiveId | None, BeforeValidator(blank_to_none), Query()]
 Name = Annotated[str, Query(max_length=40)]
 
@@ -56,13 +66,15 @@ def case_list(
     owner: Filter = None,
     mine: bool = False,
     overdue: bool = False,
-    due: Annotated[Literal["", "24h", "3d"], Query()] = "",
+    due: Annotated[Literal["", "today", "24h", "3d"], Query()] = "",
+    open: bool = False,
     q: SearchText = "",
     page: PageNumber = 1,
 ) -> Response:
     now = clock.now()
     filters = listing.CaseFilter(
-        due_before=now + DUE_WITHIN[due] if due else None,
+        due_before=due_before(due, now),
+        open_only=open,
         search=q,
         type=type or None,
         state=state or None,
@@ -95,6 +107,7 @@ def case_list(
             "owners": people_service.list_specialists(session=session),
             "overdue": overdue,
             "due": due,
+            "open": open,
             "q": q,
             "clients": people_service.client_choices(session=session),
             "regions": people_service.list_regions(session=session),

@@ -1,10 +1,11 @@
 """Settings from the environment or `.env`, all prefixed `CASETRACKER_`."""
 
 import secrets
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 WEAK_SECRETS = {"changeme", "secret", "change-me", "casetracker", "password"}
@@ -35,13 +36,24 @@ class Settings(BaseSettings):
     company_name: str = ""
     company_credit_code: str = ""
     base_url: str = "http://127.0.0.1:8000"
-    # Placeholders that the alerts capability fills.
+    # Alerts (casetracker.alerts): the scan, the senders and their channels.
+    scheduler: str = "on"  # "off": `serve` runs no scan in-process (a separate scheduler does)
+    alert_scan_seconds: int = Field(60, ge=1)
+    alert_lease_seconds: int = Field(300, ge=1)
+    alert_retry_seconds: int = Field(60, ge=1)
+    alert_max_attempts: int = Field(10, ge=1)
+    quiet_hours: str = "22:00-07:30"
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_from: str = ""
+    smtp_starttls: bool = True
     webhook_url: str = ""
+    webhook_kind: str = "wecom"  # wecom | dingtalk | feishu
+    webhook_secret: str = ""
+    webhook_per_minute: int = Field(20, ge=1)
+    daily_summary_at: str = "08:30"
 
     @field_validator("secret_key")
     @classmethod
@@ -52,6 +64,28 @@ class Settings(BaseSettings):
                 "或留空由系统生成并保存在数据目录中"
             )
         return value
+
+    @field_validator("quiet_hours", "daily_summary_at")
+    @classmethod
+    def _refuse_unreadable_times(cls, value: str, info: ValidationInfo) -> str:
+        parts = [] if value.strip().lower() in ("", "off", "none") else value.split("-")
+        if info.field_name == "daily_summary_at" and len(parts) != 1:
+            raise ValueError("CASETRACKER_DAILY_SUMMARY_AT 应为 HH:MM，例如 08:30")
+        if info.field_name == "quiet_hours" and len(parts) not in (0, 2):
+            raise ValueError("CASETRACKER_QUIET_HOURS 应为 HH:MM-HH:MM，例如 22:00-07:30，或 off")
+        for part in parts:
+            try:
+                time.fromisoformat(part.strip())
+            except ValueError:
+                raise ValueError(f"无法识别的时间 {part.strip()!r}（应为 HH:MM）") from None
+        return value
+
+    @field_validator("webhook_kind")
+    @classmethod
+    def _known_robot(cls, value: str) -> str:
+        if value.strip().lower() not in ("wecom", "dingtalk", "feishu"):
+            raise ValueError("CASETRACKER_WEBHOOK_KIND 应为 wecom、dingtalk 或 feishu")
+        return value.strip().lower()
 
     @property
     def resolved_database_url(self) -> str:

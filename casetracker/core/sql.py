@@ -78,6 +78,4 @@ def ends_with(column: Any, value: str) -> ColumnElement[bool]:
     # planner sees its pattern, and once psycopg has prepared a statement PostgreSQL may plan
     # it generically, a bound pattern unknown: every ID number scanned, 0.5 s at 100,000.
     prefix = literal(f"{escape_like(value[::-1])}%", literal_execute=True)
-    return cast(
-        ColumnElement[bool], _ends_with(column, literal(f"%{escape_like(value)}"), prefix)
-    )
+    return cast(ColumnElement[bool], _ends_with(column, literal(f"%{escape_like(value)}"), prefix))

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from casetracker.alerts import service as alerts_service
 from casetracker.auth import service as auth_service
 from casetracker.auth.models import Role, User
 from casetracker.cases import service as case_service
@@ -72,6 +73,8 @@ def _page_user(request: Request, session: DbSession) -> User:
         request.session.pop(SESSION_USER_KEY, None)
         raise LoginRequired
     _remember(request, user)
+    # every page shows the unread alerts in its header
+    request.state.unread_alerts = alerts_service.unread_count(session=session, user=user)
     return user
 
 

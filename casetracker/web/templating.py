@@ -127,6 +127,7 @@ def render(
     """Render a page with the user, CSRF token and language every layout needs."""
     ctx: dict[str, Any] = {
         "user": getattr(request.state, "user", None),
+        "unread_alerts": getattr(request.state, "unread_alerts", 0),
         "csrf_token": csrf_token(request),
         "locale": i18n.current_locale.get(),
     }

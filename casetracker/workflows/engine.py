@@ -9,11 +9,13 @@ describes and checks, so it can be tested without a database.
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from casetracker.auth.models import Role
 from casetracker.calendar.periods import Unit
 from casetracker.core import i18n
+from casetracker.core.clock import CHINA_TZ
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,61 @@ def cancel(kind: str) -> ClockAction:
 
 
 @dataclass(frozen=True)
+class Offset:
+    """A span from a clock's due time: `amount` `unit`s, or (`at`) that time of day on the
+    due day (a follow-up's 09:00)."""
+
+    amount: int = 0
+    unit: Unit = Unit.HOURS
+    at: time | None = None
+
+
+def hours(amount: int) -> Offset:
+    return Offset(amount, Unit.HOURS)
+
+
+def days(amount: int) -> Offset:
+    return Offset(amount, Unit.CALENDAR_DAYS)
+
+
+def working_days(amount: int) -> Offset:
+    return Offset(amount, Unit.WORKING_DAYS)
+
+
+@dataclass(frozen=True)
+class AlertSpec:
+    """When a clock raises its alerts (`casetracker.alerts`): a `warning` this long before
+    the due time (None: no warning), `overdue` at the due time, and an `escalation` to the
+    supervisors this long after it, repeated every `repeat_hours` while the clock stays open
+    and no supervisor has acknowledged it."""
+
+    warning: Offset | None
+    escalation: Offset
+    repeat_hours: int = 24
+
+    def earliest_look(self, due_at: datetime) -> datetime:
+        """No alert can be due before this: the warning's earliest possible moment, bounding
+        working days by the longest run of days off a Chinese year has (the Spring
+        Festival's, with its weekends). The scan looks at a clock that changed from then."""
+        offset = self.warning
+        if offset is None:
+            return due_at
+        if offset.at is not None:
+            day = due_at.astimezone(CHINA_TZ).date()
+            return datetime.combine(day, time(0), tzinfo=CHINA_TZ)
+        if offset.unit == Unit.HOURS:
+            return due_at - timedelta(hours=offset.amount)
+        if offset.unit == Unit.WORKING_DAYS:
+            return due_at - timedelta(days=offset.amount * 3 + 12)
+        return due_at - timedelta(days=offset.amount)
+
+
+# A clock that declares nothing: warned a day ahead, escalated a working day after.
+DEFAULT_ALERTS = AlertSpec(warning=days(1), escalation=working_days(1))
+FOLLOW_UP_ALERTS = AlertSpec(warning=Offset(at=time(9, 0)), escalation=working_days(1))
+
+
+@dataclass(frozen=True)
 class ClockSpec:
     """A deadline: `length` `unit`s from the event that starts it, citing its `basis`.
 
@@ -98,6 +155,7 @@ class ClockSpec:
     variants: tuple[tuple[str, int], ...] = ()
     # The length is a local regulation: each region sets its own (an overriding ClockTerm).
     regional: bool = False
+    alerts: AlertSpec = DEFAULT_ALERTS
 
 
 @dataclass(frozen=True)
@@ -177,6 +235,12 @@ class Workflow:
     def clock(self, kind: str) -> ClockSpec:
         result: ClockSpec = self._index["clock"][kind]
         return result
+
+    def alerts(self, kind: str) -> AlertSpec:
+        """When a clock of this kind raises alerts; a follow-up (a contact's 待跟进, on any
+        case) warns at 09:00 on its day."""
+        spec: ClockSpec | None = self._index["clock"].get(kind)
+        return spec.alerts if spec else FOLLOW_UP_ALERTS
 
     def clock_label(self, kind: str, fallback: str) -> str:
         spec: ClockSpec | None = self._index["clock"].get(kind)

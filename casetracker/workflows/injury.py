@@ -9,6 +9,7 @@ contract (a `ClockTerm` of the client): the stricter wins.
 from casetracker.calendar.periods import Unit
 from casetracker.core.i18n import N_
 from casetracker.workflows.engine import (
+    AlertSpec,
     ClockSpec,
     FieldSpec,
     FieldType,
@@ -18,10 +19,13 @@ from casetracker.workflows.engine import (
     TransitionSpec,
     Workflow,
     cancel,
+    days,
+    hours,
     pause,
     resume,
     start,
     stop,
+    working_days,
 )
 
 TYPE = "injury"
@@ -45,6 +49,7 @@ CLOCKS = (
         24,
         N_("参保地工伤快报时限（地方规定）"),
         regional=True,
+        alerts=AlertSpec(warning=hours(4), escalation=hours(2)),
     ),
     ClockSpec(
         "written_report",
@@ -53,6 +58,7 @@ CLOCKS = (
         5,
         N_("参保地书面报告时限（地方规定）"),
         regional=True,
+        alerts=AlertSpec(warning=working_days(1), escalation=working_days(1)),
     ),
     ClockSpec(
         "recognition_application",
@@ -60,6 +66,7 @@ CLOCKS = (
         Unit.CALENDAR_DAYS,
         30,
         N_("《工伤保险条例》第十七条"),
+        alerts=AlertSpec(warning=days(5), escalation=working_days(1)),
     ),
     ClockSpec(
         "acceptance_review",
@@ -67,6 +74,7 @@ CLOCKS = (
         Unit.CALENDAR_DAYS,
         15,
         N_("《工伤认定办法》第八条"),
+        alerts=AlertSpec(warning=days(3), escalation=working_days(1)),
     ),
     ClockSpec(
         "recognition_decision",
@@ -75,6 +83,7 @@ CLOCKS = (
         60,
         N_("《工伤保险条例》第二十条"),
         variants=(("simple", 15),),
+        alerts=AlertSpec(warning=days(7), escalation=working_days(1)),
     ),
     ClockSpec(
         "appeal_review",
@@ -82,6 +91,7 @@ CLOCKS = (
         Unit.CALENDAR_DAYS,
         60,
         N_("《行政复议法》第二十条"),
+        alerts=AlertSpec(warning=days(10), escalation=working_days(1)),
     ),
     ClockSpec(
         "appeal_lawsuit",
@@ -89,6 +99,7 @@ CLOCKS = (
         Unit.MONTHS,
         6,
         N_("《行政诉讼法》第四十六条"),
+        alerts=AlertSpec(warning=days(10), escalation=working_days(1)),
     ),
 )
 

@@ -1,0 +1,187 @@
+"""The scan: raise the alerts whose time has come, each exactly once, with their deliveries.
+
+One indexed query selects the open clocks the scan should look at (`clocks.next_alert_at`
+has passed; the deadlines code sets it whenever a clock changes, the scan after each look).
+An alert is inserted so that a second scanner's insert of the same (clock, level, repeat)
+is a no-op, and only the scanner whose insert went in creates its deliveries: several app
+and scheduler processes may scan at once and nothing doubles.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from casetracker.alerts.levels import QuietHours, Raise, decide
+from casetracker.alerts.models import Alert, Channel, Delivery, DeliveryStatus, Level
+from casetracker.auth.models import Role, User
+from casetracker.calendar.service import WorkCalendar
+from casetracker.cases import deadlines, registry
+from casetracker.cases.models import Case, Clock, ClockStatus
+from casetracker.core.settings import Settings
+
+BATCH = 1000  # clocks looked at per query; a scan goes on until none is left
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    looked_at: int
+    raised: int
+
+
+def _insert(session: Session, values: dict[str, Any]) -> Insert:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement: Insert = dialect.insert(Alert).values(**values).on_conflict_do_nothing()
+    return statement
+
+
+def robot_address(settings: Settings) -> str:
+    """The team's group robot, or "" when none is configured."""
+    return settings.webhook_url.strip()
+
+
+def _recipients(session: Session, level: Level, owner_id: int) -> list[User]:
+    """Warnings and overdue alerts go to the case's owner; escalations to every active
+    supervisor and the owner."""
+    ids = {owner_id}
+    if level == Level.ESCALATION:
+        ids |= set(
+            session.scalars(
+                select(User.id).where(User.role == Role.SUPERVISOR, User.is_active.is_(True))
+            )
+        )
+    return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
+
+
+def _deliveries(
+    session: Session, settings: Settings, alert_id: int, level: Level, owner_id: int, now: datetime
+) -> None:
+    email_on = bool(settings.smtp_host.strip())
+    for user in _recipients(session, level, owner_id):
+        session.add(
+            Delivery(
+                alert_id=alert_id,
+                channel=Channel.INBOX,
+                user_id=user.id,
+                recipient=f"user:{user.id}",
+                address=user.username,
+                key=uuid.uuid4().hex,
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+            )
+        )
+        if email_on and user.email and user.alert_email:
+            session.add(
+                Delivery(
+                    alert_id=alert_id,
+                    channel=Channel.EMAIL,
+                    user_id=user.id,
+                    recipient=f"user:{user.id}",
+                    address=user.email,
+                    key=uuid.uuid4().hex,
+                    status=DeliveryStatus.PENDING,
+                    next_attempt_at=now,
+                )
+            )
+    robot = robot_address(settings)
+    if robot and level in (Level.OVERDUE, Level.ESCALATION):
+        session.add(
+            Delivery(
+                alert_id=alert_id,
+                channel=Channel.WEBHOOK,
+                recipient="robot:team",
+                address=robot,
+                key=uuid.uuid4().hex,
+                status=DeliveryStatus.PENDING,
+                next_attempt_at=now,
+            )
+        )
+
+
+def _raise(session: Session, settings: Settings, clock: Any, item: Raise, now: datetime) -> bool:
+    inserted = session.execute(
+        _insert(
+            session,
+            {
+                "clock_id": clock.id,
+                "case_id": clock.case_id,
+                "level": item.level.value,
+                "repeat": item.repeat,
+                "clock_kind": clock.kind,
+                "due_at": clock.due_at,
+                "raised_at": now,
+                "acknowledgement": "",
+            },
+        ).returning(Alert.id)
+    ).scalar()
+    if inserted is None:  # another scanner raised it first
+        return False
+    _deliveries(session, settings, inserted, item.level, clock.owner_id, now)
+    return True
+
+
+def scan(*, session: Session, settings: Settings, now: datetime) -> ScanResult:
+    """Raise every alert due at `now` (see `alerts.levels` for the rules)."""
+    quiet = QuietHours.parse(settings.quiet_hours)
+    calendars: list[WorkCalendar] = []  # loaded once, and only when a clock needs it
+
+    def is_workday(day: date) -> bool:
+        if not calendars:
+            calendars.append(deadlines.load_calendar(session))
+        return calendars[0].day(day).is_workday
+
+    looked_at = raised = 0
+    after_id = 0
+    while True:
+        clocks = session.execute(
+            select(
+                Clock.id,
+                Clock.case_id,
+                Clock.kind,
+                Clock.due_at,
+                Clock.alert_level,
+                Case.type,
+                Case.owner_id,
+            )
+            .join(Case, Case.id == Clock.case_id)
+            .where(
+                Clock.status == ClockStatus.OPEN.value,
+                Clock.next_alert_at <= now,
+                Clock.id > after_id,
+            )
+            .order_by(Clock.id)
+            .limit(BATCH)
+        ).all()
+        if not clocks:
+            return ScanResult(looked_at, raised)
+        acknowledged = set(
+            session.scalars(
+                select(Alert.clock_id).where(
+                    Alert.clock_id.in_([c.id for c in clocks]),
+                    Alert.acknowledged_at.is_not(None),
+                )
+            )
+        )
+        for clock in clocks:
+            decision = decide(
+                spec=registry.workflow(clock.type).alerts(clock.kind),
+                due_at=clock.due_at,
+                progress=clock.alert_level,
+                now=now,
+                is_workday=is_workday,
+                quiet=quiet,
+                acknowledged=clock.id in acknowledged,
+            )
+            raised += sum(_raise(session, settings, clock, item, now) for item in decision.raises)
+            deadlines.alerts_raised(
+                session=session,
+                clock_id=clock.id,
+                progress=decision.progress,
+                next_at=decision.next_at,
+            )
+        looked_at += len(clocks)
+        after_id = clocks[-1].id

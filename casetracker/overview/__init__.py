@@ -1,0 +1,1 @@
+"""The supervisor's overview (/overview, GET /api/v1/overview)."""

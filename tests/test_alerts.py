@@ -1,0 +1,393 @@
+"""Alerts end to end on the test's database, time driven by an injected clock (no sleeps):
+the scan raises each level once, to the right people; deliveries reach a real SMTP server
+(aiosmtpd) and a real HTTP receiver, retried on transient errors with the same key, given up
+on permanent ones, every attempt kept; the inbox API."""
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from casetracker.alerts.models import Alert, Delivery
+from casetracker.alerts.scan import scan
+from casetracker.alerts.scheduler import run_once
+from casetracker.auth.models import User
+from casetracker.cases.models import Case, Clock
+from casetracker.core.clock import CHINA_TZ
+from casetracker.core.settings import Settings
+from tests.conftest import World, bearer, fire, open_injury
+from tests.live import free_port
+
+# The accident at 09:00 on Monday: the 24-hour filing report is due Tuesday 09:00; its warning
+# (4 h ahead, 05:00) is held by the quiet hours till 07:30; escalation at 11:00.
+ACCIDENT = "2026-11-23 09:00"
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=CHINA_TZ)
+
+
+def _alerts(session: Session, case: Case) -> list[tuple[str, int]]:
+    return [
+        (a.level, a.repeat)
+        for a in session.scalars(select(Alert).where(Alert.case_id == case.id).order_by(Alert.id))
+    ]
+
+
+def _inbox_of(session: Session, user: User) -> list[str]:
+    return list(
+        session.scalars(
+            select(Alert.level)
+            .join(Delivery, Delivery.alert_id == Alert.id)
+            .where(Delivery.channel == "inbox", Delivery.user_id == user.id)
+            .order_by(Alert.id)
+        )
+    )
+
+
+def test_the_scan_raises_each_level_once_to_the_right_people(
+    session: Session, world: World, anna: User, sam: User, settings: Settings
+) -> None:
+    case = open_injury(session, world, anna, ACCIDENT)
+    steps = [
+        ("2026-11-24 05:00", []),  # quiet hours
+        ("2026-11-24 07:30", [("warning", 0)]),
+        ("2026-11-24 07:31", [("warning", 0)]),  # again: nothing new
+        ("2026-11-24 09:00", [("warning", 0), ("overdue", 0)]),
+        ("2026-11-24 11:00", [("warning", 0), ("overdue", 0), ("escalation", 0)]),
+        ("2026-11-25 10:59", [("warning", 0), ("overdue", 0), ("escalation", 0)]),
+        (
+            "2026-11-25 11:00",
+            [("warning", 0), ("overdue", 0), ("escalation", 0), ("escalation", 1)],
+        ),
+    ]
+    for now, expected in steps:
+        scan(session=session, settings=settings, now=at(now))
+        scan(session=session, settings=settings, now=at(now))  # a second scanner: no-op
+        session.commit()
+        assert _alerts(session, case) == expected, now
+    # warnings and overdue to the owner; escalations to the supervisors and the owner
+    assert _inbox_of(session, anna) == ["warning", "overdue", "escalation", "escalation"]
+    assert _inbox_of(session, sam) == ["escalation", "escalation"]
+
+
+def test_a_met_or_paused_clock_raises_nothing(
+    session: Session, world: World, anna: User, settings: Settings
+) -> None:
+    case = open_injury(session, world, anna, ACCIDENT)
+    fire(session, case, "file_report", anna, filed_at="2026-11-23T15:00")
+    scan(session=session, settings=settings, now=at("2026-11-24 12:00"))
+    session.commit()
+    kinds = {a.clock_kind for a in session.scalars(select(Alert).where(Alert.case_id == case.id))}
+    assert "filing_report" not in kinds  # met before its due time
+    stopped = session.scalars(
+        select(Clock).where(Clock.case_id == case.id, Clock.kind == "filing_report")
+    ).one()
+    assert stopped.next_alert_at is None
+
+
+# --- deliveries ------------------------------------------------------------------------
+
+
+@dataclass
+class Robot:
+    """A local HTTP server standing in for a group robot: answers from a script."""
+
+    answers: list[tuple[int, dict[str, Any]]]
+    received: list[tuple[dict[str, str], dict[str, Any]]] = field(default_factory=list)
+    url: str = ""
+
+
+@pytest.fixture
+def robot() -> Iterator[Robot]:
+    found = Robot(answers=[])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            found.received.append((dict(self.headers), body))
+            status, answer = found.answers.pop(0) if found.answers else (200, {"errcode": 0})
+            payload = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    found.url = f"http://127.0.0.1:{server.server_address[1]}/robot?key=test"
+    yield found
+    server.shutdown()
+    server.server_close()
+
+
+@dataclass
+class Mailbox:
+    messages: list[Message] = field(default_factory=list)
+
+    async def handle_DATA(self, _server: object, _session: object, envelope: Any) -> str:  # noqa: N802
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box, port
+    controller.stop()
+
+
+def _settings(base: Settings, **changes: object) -> Settings:
+    return base.model_copy(update=changes)
+
+
+class Clockwork:
+    """The injected clock: `now()` is whatever the test set."""
+
+    def __init__(self, start: str) -> None:
+        self.moment = at(start)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+def test_a_robot_answering_500_three_times_gets_the_alert_once_after_four_attempts(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    world: World,
+    anna: User,
+    settings: Settings,
+    robot: Robot,
+) -> None:
+    open_injury(session, world, anna, ACCIDENT)
+    robot.answers = [(500, {}), (500, {}), (500, {})]
+    config = _settings(settings, webhook_url=robot.url, alert_retry_seconds=60)
+    time = Clockwork("2026-11-24 09:00")  # overdue: the robot's first alert
+    run_once(factory=session_factory, settings=config, now=time.now)
+    for wait in (60, 120, 240):  # the back-off doubles
+        time.advance(seconds=wait - 1)
+        run_once(factory=session_factory, settings=config, now=time.now)  # not yet
+        time.advance(seconds=1)
+        run_once(factory=session_factory, settings=config, now=time.now)
+    run_once(factory=session_factory, settings=config, now=time.now)  # nothing left
+    keys = [headers["X-Casetracker-Delivery"] for headers, _ in robot.received]
+    assert len(keys) == 4
+    assert len(set(keys)) == 1  # the same key on every try
+    delivered = session.scalars(select(Delivery).where(Delivery.channel == "webhook")).one()
+    assert delivered.status == "sent"
+    assert [a.outcome for a in delivered.attempts] == ["transient"] * 3 + ["sent"]
+    assert "HTTP 500" in delivered.attempts[0].error
+    text = robot.received[-1][1]["markdown"]["content"]
+    assert "已逾期" in text
+    assert "李秀英" in text
+    assert "11010519491231002X" not in text  # the ID number masked, never whole
+    assert f"/cases/{delivered.alert.case_id}" in text
+
+
+def test_a_robot_rejecting_the_key_is_a_failure_not_a_delivery(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    world: World,
+    anna: User,
+    settings: Settings,
+    robot: Robot,
+) -> None:
+    open_injury(session, world, anna, ACCIDENT)
+    robot.answers = [(200, {"errcode": 93000, "errmsg": "invalid webhook url"})]
+    config = _settings(settings, webhook_url=robot.url)
+    time = Clockwork("2026-11-24 09:00")
+    run_once(factory=session_factory, settings=config, now=time.now)
+    time.advance(hours=2)
+    run_once(factory=session_factory, settings=config, now=time.now)  # escalation: a new one
+    first = session.scalars(
+        select(Delivery).where(Delivery.channel == "webhook").order_by(Delivery.id)
+    ).first()
+    assert first is not None
+    assert first.status == "failed"
+    assert [a.outcome for a in first.attempts] == ["permanent"]
+    assert "93000" in first.attempts[0].error
+
+
+def test_email_goes_out_in_chinese_with_its_key_as_message_id(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    world: World,
+    anna: User,
+    settings: Settings,
+    mailbox: tuple[Mailbox, int],
+) -> None:
+    box, port = mailbox
+    anna.email = "anna@example.com"
+    session.commit()
+    open_injury(session, world, anna, ACCIDENT)
+    config = _settings(
+        settings, smtp_host="127.0.0.1", smtp_port=port, smtp_from="alerts@example.com"
+    )
+    run_once(factory=session_factory, settings=config, now=lambda: at("2026-11-24 07:30"))
+    assert len(box.messages) == 1
+    message = box.messages[0]
+    delivery = session.scalars(select(Delivery).where(Delivery.channel == "email")).one()
+    assert message["Message-ID"] == f"<{delivery.key}@casetracker>"
+    assert message["To"] == "anna@example.com"
+    assert "即将到期" in str(make_header(decode_header(message["Subject"])))
+    parts = {p.get_content_type(): p.get_payload(decode=True) for p in message.walk()}
+    assert "工伤快报".encode() in parts["text/plain"]
+    assert b"<li>" in parts["text/html"]
+    assert delivery.status == "sent"
+
+
+def test_a_refused_connection_is_retried_not_lost(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    world: World,
+    anna: User,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    anna.email = "anna@example.com"
+    session.commit()
+    open_injury(session, world, anna, ACCIDENT)
+    config = _settings(settings, smtp_host="127.0.0.1", smtp_port=9)  # nobody listens
+    run_once(factory=session_factory, settings=config, now=lambda: at("2026-11-24 07:30"))
+    delivery = session.scalars(select(Delivery).where(Delivery.channel == "email")).one()
+    assert delivery.status == "pending"
+    assert [a.outcome for a in delivery.attempts] == ["transient"]
+    assert delivery.next_attempt_at == at("2026-11-24 07:31")
+
+
+# --- the inbox API -----------------------------------------------------------------------
+
+
+def test_the_inbox_lists_reads_and_shows_every_attempt(
+    client: TestClient,
+    session: Session,
+    world: World,
+    anna: User,
+    sam: User,
+    settings: Settings,
+) -> None:
+    open_injury(session, world, anna, ACCIDENT)
+    scan(session=session, settings=settings, now=at("2026-11-24 11:00"))
+    session.commit()
+    headers = bearer(session, anna)
+    inbox = client.get("/api/v1/alerts", params={"unread": "true"}, headers=headers).json()
+    assert inbox["total"] == inbox["unread"] == 3
+    assert [i["level"] for i in inbox["items"]] == ["escalation", "overdue", "warning"]
+    assert set(inbox["items"][0]) >= {
+        "id", "case_id", "clock_id", "clock_kind", "level", "raised_at", "read"
+    }  # fmt: skip
+    first = inbox["items"][0]["id"]
+    read = client.post(f"/api/v1/alerts/{first}/read", headers=headers)
+    assert read.status_code == 200
+    assert read.json()["read"] is True
+    after = client.get("/api/v1/alerts", params={"unread": "true"}, headers=headers).json()
+    assert after["unread"] == 2
+    detail = client.get(f"/api/v1/alerts/{first}", headers=headers).json()
+    assert {(d["channel"], d["status"]) for d in detail["deliveries"]} >= {("inbox", "sent")}
+    # a specialist sees only their own alerts; a supervisor acknowledges the escalation
+    other = bearer(session, sam)
+    ack = client.post(
+        f"/api/v1/alerts/{first}/acknowledge", json={"note": "已电话督办"}, headers=other
+    )
+    assert ack.status_code == 200
+    assert ack.json()["acknowledgement"] == "已电话督办"
+    refused = client.post(f"/api/v1/alerts/{first}/acknowledge", json={}, headers=headers)
+    assert refused.status_code == 403
+    assert client.get("/api/v1/alerts/999999", headers=headers).status_code == 404
+    count = session.scalar(select(func.count()).select_from(Alert))
+    scan(session=session, settings=settings, now=at("2026-11-26 11:00"))
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Alert)) == count  # no more repeats
+
+
+def test_every_page_shows_the_unread_count_and_the_inbox_page_reads_and_acknowledges(
+    client: TestClient,
+    session: Session,
+    world: World,
+    anna: User,
+    sam: User,
+    settings: Settings,
+) -> None:
+    from tests.conftest import log_in, page_csrf
+
+    case = open_injury(session, world, anna, ACCIDENT)
+    scan(session=session, settings=settings, now=at("2026-11-24 11:00"))
+    session.commit()
+    log_in(client, sam)
+    desk = client.get("/").text
+    assert 'data-unread="1"' in desk  # the escalation
+    page = client.get("/alerts").text
+    assert f"/cases/{case.id}" in page
+    assert "工伤快报" in page
+    escalation = session.scalars(select(Alert).where(Alert.level == "escalation")).one()
+    done = client.post(
+        f"/alerts/{escalation.id}/acknowledge",
+        data={"note": "已督办", "csrf_token": page_csrf(client, "/alerts")},
+    )
+    assert done.status_code == 303
+    assert 'data-unread="0"' in client.get("/").text
+    session.refresh(escalation)
+    assert escalation.acknowledgement == "已督办"
+    assert escalation.acknowledged_by_id == sam.id
+
+
+def _robot_keys(robot: Robot) -> list[str]:
+    return [
+        k for headers, _ in robot.received for k in headers["X-Casetracker-Delivery"].split(",")
+    ]
+
+
+def test_two_hundred_alerts_due_at_once_reach_one_robot_merged_within_its_rate(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    world: World,
+    anna: User,
+    settings: Settings,
+    robot: Robot,
+) -> None:
+    for _ in range(200):
+        open_injury(session, world, anna, ACCIDENT)
+    time = Clockwork("2026-11-24 09:00")  # 200 filing reports overdue at once
+    config = _settings(settings, webhook_url=robot.url, webhook_per_minute=3)
+    run_once(factory=session_factory, settings=config, now=time.now)
+    assert len(robot.received) == 3  # the robot's messages for this minute, 30 alerts each
+    time.advance(seconds=30)
+    run_once(factory=session_factory, settings=config, now=time.now)
+    assert len(robot.received) == 3  # still the same minute: it waits
+    for _ in range(3):
+        time.advance(seconds=61)
+        run_once(factory=session_factory, settings=config, now=time.now)
+    keys = _robot_keys(robot)
+    assert len(keys) == len(set(keys)) == 200  # every alert, once
+    assert len(robot.received) == 7  # merged: 30 to a message
+    assert all("条时限提醒" in body["markdown"]["content"] or body for _, body in robot.received)
+    sent = session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.channel == "webhook", Delivery.status == "sent")
+    )
+    assert sent == 200
