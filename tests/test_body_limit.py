@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from casetracker.core import migrations
 from casetracker.core.settings import Settings
-from casetracker.web.body_limit import MAX_BODY_BYTES
+from casetracker.web.body_limit import MAX_BODY_BYTES, MAX_FIELDS_BYTES
 from tests.databases import throwaway_database
 from tests.live import serve
 
@@ -87,6 +87,21 @@ def test_a_body_just_over_the_limit_gets_the_message(client: TestClient) -> None
     assert "请求体不能超过" in response.json()["detail"]
     page = client.post("/login", content=b"x" * (MAX_BODY_BYTES + 1))
     assert page.status_code == 413
+
+
+def test_a_form_or_json_body_is_refused_past_256_kb_and_an_upload_is_not(
+    client: TestClient,
+) -> None:
+    """A megabyte of urlencoded garbage cost the CSRF check a second of parsing."""
+    big = b"x" * (MAX_FIELDS_BYTES + 1)
+    for kind in ("application/x-www-form-urlencoded", "application/json", "text/plain"):
+        refused = client.post("/login", content=big, headers={"Content-Type": kind})
+        assert refused.status_code == 413, kind
+        assert "256 KB" in refused.text
+    upload = client.post(
+        "/login", content=big, headers={"Content-Type": "multipart/form-data; boundary=x"}
+    )
+    assert upload.status_code != 413  # an upload may be larger (the CSRF check refuses it)
 
 
 def test_a_body_within_the_limit_goes_through(client: TestClient) -> None:

@@ -1,6 +1,10 @@
 """Refuse an oversized request body before anything reads it: by its `Content-Length` at
 once, and while streaming when it has none (chunked). Outermost middleware, so neither the
-CSRF check nor authentication spends work on a body that will be refused."""
+CSRF check nor authentication spends work on a body that will be refused.
+
+Uploads (multipart) may carry 10 MB; any other body (a form's fields, an API's JSON) at most
+256 KB: no form or JSON body of ours comes near it, and parsing a megabyte of urlencoded
+garbage cost the CSRF check a second of CPU a request."""
 
 import json
 
@@ -10,14 +14,24 @@ from casetracker.core.i18n import _
 
 # The largest upload (10 MB) plus the multipart envelope and the form's other fields.
 MAX_BODY_BYTES = 10 * 1024 * 1024 + 256 * 1024
+MAX_FIELDS_BYTES = 256 * 1024  # a body that is not an upload
 
 
 class BodyTooLarge(Exception):
     """Raised from `receive` once a streamed body passes the limit."""
 
 
-def _refusal(path: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    message = _("上传内容过大：请求体不能超过 {mb} MB").format(mb=MAX_BODY_BYTES // 1024 // 1024)
+def _limit(scope: Scope, largest: int) -> int:
+    kind = dict(scope["headers"]).get(b"content-type", b"").lower()
+    return largest if kind.startswith(b"multipart/form-data") else min(largest, MAX_FIELDS_BYTES)
+
+
+def _refusal(path: str, limit: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    if limit >= 1024 * 1024:
+        size = _("{n} MB").format(n=limit // 1024 // 1024)
+    else:
+        size = _("{n} KB").format(n=limit // 1024)
+    message = _("上传内容过大：请求体不能超过 {size}").format(size=size)
     if path.startswith("/api/"):
         body = json.dumps({"detail": message}, ensure_ascii=False).encode()
         kind = b"application/json"
@@ -37,8 +51,8 @@ class BodyLimit:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        headers, body = _refusal(scope["path"])
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        headers, body = _refusal(scope["path"], limit)
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -46,14 +60,15 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = _limit(scope, self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             try:
-                too_big = int(declared) > self.max_bytes
+                too_big = int(declared) > limit
             except ValueError:
                 too_big = False  # the server rejects a malformed length itself
             if too_big:
-                await self._refuse(scope, send)
+                await self._refuse(scope, send, limit)
                 return
         received = 0
         started = False
@@ -64,7 +79,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     refused = True
                     raise BodyTooLarge
             return message
@@ -82,4 +97,4 @@ class BodyLimit:
         except BodyTooLarge:
             pass
         if refused and not started:
-            await self._refuse(scope, send)
+            await self._refuse(scope, send, limit)
