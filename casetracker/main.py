@@ -15,6 +15,7 @@ from casetracker.admin import views as admin_views
 from casetracker.alerts import api as alerts_api
 from casetracker.alerts import scheduler as alert_scheduler
 from casetracker.alerts import views as alerts_views
+from casetracker.auth import profile as auth_profile
 from casetracker.auth import views as auth_views
 from casetracker.calendar import views as calendar_views
 from casetracker.cases import api as cases_api
@@ -107,6 +108,7 @@ def create_app(
     for router in (
         fonts.router,
         auth_views.router,
+        auth_profile.router,
         desk_views.router,
         people_views.router,
         cases_views.router,

@@ -391,3 +391,31 @@ def test_two_hundred_alerts_due_at_once_reach_one_robot_merged_within_its_rate(
         .where(Delivery.channel == "webhook", Delivery.status == "sent")
     )
     assert sent == 200
+
+
+def test_a_user_sets_the_email_alerts_go_to_and_a_bad_address_is_refused(
+    client: TestClient, session: Session, anna: User
+) -> None:
+    from tests.conftest import log_in, page_csrf
+
+    log_in(client, anna)
+    refused = client.post(
+        "/profile",
+        data={"email": "not an address", "csrf_token": page_csrf(client, "/profile")},
+    )
+    assert refused.status_code == 422
+    assert "邮箱地址格式不正确" in refused.text
+    session.refresh(anna)
+    assert anna.email == ""
+    saved = client.post(
+        "/profile",
+        data={
+            "email": "anna@example.com",
+            "alert_email": "true",
+            "csrf_token": page_csrf(client, "/profile"),
+        },
+    )
+    assert saved.status_code == 303
+    session.refresh(anna)
+    assert (anna.email, anna.alert_email) == ("anna@example.com", True)
+    assert 'value="anna@example.com"' in client.get("/profile").text

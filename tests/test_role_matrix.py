@@ -108,6 +108,9 @@ MATRIX: dict[Key, Expect] = {
     ("GET",  "/api/v1/alerts/{alert_id}"):              Expect(401, 200, 404, 200, 200),
     ("POST", "/api/v1/alerts/{alert_id}/read"):         Expect(401, 200, 404, 200, 200),
     ("POST", "/api/v1/alerts/{alert_id}/acknowledge"):  Expect(401, 403, 403, 200, 403),
+    # One's own profile (where alerts reach one).
+    ("GET",  "/profile"):                               Expect(303, 200, 200, 200, 200),
+    ("POST", "/profile"):                               Expect(303, 303, 303, 303, 303),
     # The supervisor's overview (admins read it too).
     ("GET",  "/overview"):                              Expect(303, 403, 403, 200, 200),
     ("GET",  "/api/v1/overview"):                       Expect(401, 403, 403, 200, 200),
@@ -317,6 +320,9 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("POST", "/cases/{case_id}/contacts"): lambda s, r: Call(form=CONTACT),
     ("POST", "/alerts/{alert_id}/read"): lambda s, r: Call(form={}),
+    ("POST", "/profile"): lambda s, r: Call(
+        form={"email": "me@example.com", "alert_email": "true"}
+    ),
     ("POST", "/alerts/{alert_id}/acknowledge"): lambda s, r: Call(form={"note": "已督办"}),
     ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): lambda s, r: Call(json={"note": "已督办"}),
     ("POST", "/cases/{case_id}/attachments/{attachment_id}/remove"): lambda s, r: Call(
