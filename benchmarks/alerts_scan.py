@@ -32,6 +32,7 @@ from sqlalchemy import create_engine, insert, make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import casetracker.case_types  # noqa: E402, F401  (registers the case types)
 from casetracker.alerts.deliver import deliver_pending  # noqa: E402
 from casetracker.alerts.scan import scan  # noqa: E402
 from casetracker.cases.models import Case, Clock  # noqa: E402
