@@ -57,48 +57,33 @@ def _recipients(session: Session, level: Level, owner_id: int) -> list[User]:
     return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
 
 
+def _delivery(alert_id: int, channel: Channel, now: datetime, **where: Any) -> Delivery:
+    """A delivery with its stable key; the inbox's is delivered as it is made."""
+    inbox = channel == Channel.INBOX
+    return Delivery(
+        alert_id=alert_id,
+        channel=channel,
+        key=uuid.uuid4().hex,
+        status=DeliveryStatus.SENT if inbox else DeliveryStatus.PENDING,
+        sent_at=now if inbox else None,
+        next_attempt_at=None if inbox else now,
+        **where,
+    )
+
+
 def _deliveries(
     session: Session, settings: Settings, alert_id: int, level: Level, owner_id: int, now: datetime
 ) -> None:
     email_on = bool(settings.smtp_host.strip())
     for user in _recipients(session, level, owner_id):
-        session.add(
-            Delivery(
-                alert_id=alert_id,
-                channel=Channel.INBOX,
-                user_id=user.id,
-                recipient=f"user:{user.id}",
-                address=user.username,
-                key=uuid.uuid4().hex,
-                status=DeliveryStatus.SENT,
-                sent_at=now,
-            )
-        )
+        person = {"user_id": user.id, "recipient": f"user:{user.id}"}
+        session.add(_delivery(alert_id, Channel.INBOX, now, address=user.username, **person))
         if email_on and user.email and user.alert_email:
-            session.add(
-                Delivery(
-                    alert_id=alert_id,
-                    channel=Channel.EMAIL,
-                    user_id=user.id,
-                    recipient=f"user:{user.id}",
-                    address=user.email,
-                    key=uuid.uuid4().hex,
-                    status=DeliveryStatus.PENDING,
-                    next_attempt_at=now,
-                )
-            )
+            session.add(_delivery(alert_id, Channel.EMAIL, now, address=user.email, **person))
     robot = robot_address(settings)
     if robot and level in (Level.OVERDUE, Level.ESCALATION):
         session.add(
-            Delivery(
-                alert_id=alert_id,
-                channel=Channel.WEBHOOK,
-                recipient="robot:team",
-                address=robot,
-                key=uuid.uuid4().hex,
-                status=DeliveryStatus.PENDING,
-                next_attempt_at=now,
-            )
+            _delivery(alert_id, Channel.WEBHOOK, now, recipient="robot:team", address=robot)
         )
 
 

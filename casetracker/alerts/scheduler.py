@@ -59,9 +59,11 @@ def _job(factory: sessionmaker[Session], settings: Settings) -> None:
         )
 
 
-def start_background(factory: sessionmaker[Session], settings: Settings) -> BackgroundScheduler:
-    """The job in this process's background, every `alert_scan_seconds` (serve's default)."""
-    scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
+def _every_scan(
+    scheduler: BackgroundScheduler | BlockingScheduler,
+    factory: sessionmaker[Session],
+    settings: Settings,
+) -> None:
     scheduler.add_job(
         _job,
         "interval",
@@ -72,6 +74,12 @@ def start_background(factory: sessionmaker[Session], settings: Settings) -> Back
         coalesce=True,
         next_run_time=clock.now(),
     )
+
+
+def start_background(factory: sessionmaker[Session], settings: Settings) -> BackgroundScheduler:
+    """The job in this process's background, every `alert_scan_seconds` (serve's default)."""
+    scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
+    _every_scan(scheduler, factory, settings)
     scheduler.start()
     return scheduler
 
@@ -79,14 +87,5 @@ def start_background(factory: sessionmaker[Session], settings: Settings) -> Back
 def run_forever(factory: sessionmaker[Session], settings: Settings) -> None:
     """`casetracker scheduler`: the job every `alert_scan_seconds` until stopped."""
     scheduler = BlockingScheduler(timezone="Asia/Shanghai")
-    scheduler.add_job(
-        _job,
-        "interval",
-        seconds=settings.alert_scan_seconds,
-        args=(factory, settings),
-        id=JOB_ID,
-        max_instances=1,
-        coalesce=True,
-        next_run_time=clock.now(),
-    )
+    _every_scan(scheduler, factory, settings)
     scheduler.start()
