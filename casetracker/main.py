@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from casetracker import case_types
 from casetracker.admin import views as admin_views
 from casetracker.alerts import api as alerts_api
+from casetracker.alerts import calendar_feed
 from casetracker.alerts import scheduler as alert_scheduler
 from casetracker.alerts import views as alerts_views
 from casetracker.auth import profile as auth_profile
@@ -127,6 +128,8 @@ def create_app(
         packet_api.router,
         alerts_api.router,
         alerts_views.router,
+        calendar_feed.pages,
+        calendar_feed.feeds,
         overview_api.router,
         overview_views.router,
     ):

@@ -419,3 +419,41 @@ def test_a_user_sets_the_email_alerts_go_to_and_a_bad_address_is_refused(
     session.refresh(anna)
     assert (anna.email, anna.alert_email) == ("anna@example.com", True)
     assert 'value="anna@example.com"' in client.get("/profile").text
+
+
+def test_a_calendar_feed_lists_my_open_clocks_until_i_renew_or_revoke_it(
+    client: TestClient, session: Session, world: World, anna: User, sam: User
+) -> None:
+    from icalendar import Calendar
+
+    from tests.conftest import log_in, page_csrf
+
+    case = open_injury(session, world, anna, ACCIDENT)
+    open_injury(session, world, sam, ACCIDENT)  # another's case: not in anna's feed
+    log_in(client, anna)
+    made = client.post("/profile/calendar", data={"csrf_token": page_csrf(client, "/profile")})
+    assert made.status_code == 200
+    url = made.text.split('data-testid="feed-url">')[1].split("<")[0]
+    path = url.removeprefix(settings_base(client))
+    client.cookies.clear()  # a calendar app has no session: the secret is the key
+    feed = client.get(path)
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    events = list(Calendar.from_ical(feed.content).walk("VEVENT"))
+    assert {str(e["summary"]) for e in events} == {
+        f"【时限】#{case.id} 工伤快报",
+        f"【时限】#{case.id} 工伤认定申请",
+    }
+    assert "11010519491231002X" not in feed.text  # masked
+    log_in(client, anna)
+    client.post("/profile/calendar", data={"csrf_token": page_csrf(client, "/profile")})
+    client.cookies.clear()
+    assert client.get(path).status_code == 404  # renewed: the old URL stops at once
+    log_in(client, anna)
+    client.post("/profile/calendar/revoke", data={"csrf_token": page_csrf(client, "/profile")})
+    session.refresh(anna)
+    assert anna.calendar_token_hash is None
+
+
+def settings_base(client: TestClient) -> str:
+    return str(client.app.state.settings.base_url).rstrip("/")  # type: ignore[attr-defined]

@@ -111,6 +111,10 @@ MATRIX: dict[Key, Expect] = {
     # One's own profile (where alerts reach one).
     ("GET",  "/profile"):                               Expect(303, 200, 200, 200, 200),
     ("POST", "/profile"):                               Expect(303, 303, 303, 303, 303),
+    ("POST", "/profile/calendar"):                      Expect(303, 200, 200, 200, 200),
+    ("POST", "/profile/calendar/revoke"):               Expect(303, 303, 303, 303, 303),
+    # A calendar app fetches the feed with its secret alone; an unknown one is not found.
+    ("GET",  "/calendar/{secret}.ics"):                 Expect(404, 404, 404, 404, 404),
     # The supervisor's overview (admins read it too).
     ("GET",  "/overview"):                              Expect(303, 403, 403, 200, 200),
     ("GET",  "/api/v1/overview"):                       Expect(401, 403, 403, 200, 200),
@@ -239,6 +243,7 @@ class Scene:
             "packet_id": self.packet_id,
             "item_id": self.item_id,
             "alert_id": self.alert_id,
+            "secret": "cal_not-a-feed",
         }
 
 
@@ -320,6 +325,8 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("POST", "/cases/{case_id}/contacts"): lambda s, r: Call(form=CONTACT),
     ("POST", "/alerts/{alert_id}/read"): lambda s, r: Call(form={}),
+    ("POST", "/profile/calendar"): lambda s, r: Call(form={}),
+    ("POST", "/profile/calendar/revoke"): lambda s, r: Call(form={}),
     ("POST", "/profile"): lambda s, r: Call(
         form={"email": "me@example.com", "alert_email": "true"}
     ),

@@ -36,6 +36,8 @@ class User(Base):
     # Where alerts reach the user besides the inbox (set on the profile page).
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     alert_email: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The secret of the user's calendar feed (its SHA-256; None: no feed).
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 
