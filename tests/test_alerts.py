@@ -457,3 +457,33 @@ def test_a_calendar_feed_lists_my_open_clocks_until_i_renew_or_revoke_it(
 
 def settings_base(client: TestClient) -> str:
     return str(client.app.state.settings.base_url).rstrip("/")  # type: ignore[attr-defined]
+
+
+def test_a_robot_backlog_never_holds_the_emails_up(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    world: World,
+    anna: User,
+    settings: Settings,
+    robot: Robot,
+    mailbox: tuple[Mailbox, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The claim took the oldest due deliveries, a robot's skipped ones first: with enough
+    of them waiting for the robot's next minute, the emails behind them never went out."""
+    from casetracker.alerts import deliver
+
+    monkeypatch.setattr(deliver, "CLAIM_BATCH", 2)
+    monkeypatch.setattr(deliver, "ROBOT_MERGE", 1)
+    box, port = mailbox
+    for _ in range(6):
+        open_injury(session, world, anna, ACCIDENT)
+    robot_only = _settings(settings, webhook_url=robot.url, webhook_per_minute=1)
+    run_once(factory=session_factory, settings=robot_only, now=lambda: at("2026-11-24 09:00"))
+    assert len(robot.received) == 1  # one message a minute: five overdue alerts wait
+    anna.email = "anna@example.com"
+    session.commit()
+    both = _settings(robot_only, smtp_host="127.0.0.1", smtp_port=port)
+    run_once(factory=session_factory, settings=both, now=lambda: at("2026-11-24 11:00"))
+    assert len(box.messages) == 6  # the six escalations' emails, despite the robot's queue
+    assert len(robot.received) == 2

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -78,32 +79,48 @@ def _robot_sends_last_minute(session: Session, address: str, now: datetime) -> i
     )
 
 
-def claim(*, session: Session, settings: Settings, now: datetime, worker: str) -> list[Claimed]:
-    """Claim the deliveries due now (see the module). Robots over their rate are skipped."""
-    candidates = session.execute(
-        select(
-            Delivery.id,
-            Delivery.alert_id,
-            Delivery.channel,
-            Delivery.address,
-            Delivery.key,
-            Delivery.attempt_count,
+def _candidates(
+    session: Session, now: datetime, where: list[ColumnElement[bool]], limit: int
+) -> list[Any]:
+    return list(
+        session.execute(
+            select(
+                Delivery.id,
+                Delivery.alert_id,
+                Delivery.channel,
+                Delivery.address,
+                Delivery.key,
+                Delivery.attempt_count,
+            )
+            .where(*_due(now), *where)
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
         )
-        .where(*_due(now))
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(CLAIM_BATCH)
-    ).all()
-    room: dict[str, int] = {}  # deliveries each robot can still take this minute
+    )
+
+
+@dataclass(frozen=True)
+class Claims:
+    deliveries: list[Claimed]
+    more: bool  # a full batch of emails: more may be due
+
+
+def claim(*, session: Session, settings: Settings, now: datetime, worker: str) -> Claims:
+    """Claim the deliveries due now (see the module): emails, and for each robot what its
+    rate leaves it this minute, each taken apart so a robot's backlog never holds the
+    emails up."""
+    webhook = Delivery.channel == Channel.WEBHOOK.value
+    emails = _candidates(session, now, [~webhook], CLAIM_BATCH)
+    rows = list(emails)
+    robots = session.scalars(select(Delivery.address).where(*_due(now), webhook).distinct())
+    for address in list(robots):
+        sent = _robot_sends_last_minute(session, address, now)
+        room = max(settings.webhook_per_minute - sent, 0) * ROBOT_MERGE
+        if room:  # else it has had its messages for the minute: a later scan
+            rows += _candidates(session, now, [webhook, Delivery.address == address], room)
     lease_until = now + timedelta(seconds=settings.alert_lease_seconds)
     claimed: list[Claimed] = []
-    for row in candidates:
-        if row.channel == Channel.WEBHOOK:
-            if row.address not in room:
-                sent = _robot_sends_last_minute(session, row.address, now)
-                room[row.address] = max(settings.webhook_per_minute - sent, 0) * ROBOT_MERGE
-            if room[row.address] <= 0:
-                continue  # the robot has had its messages for the minute: the next scan
-            room[row.address] -= 1
+    for row in rows:
         won = session.execute(
             update(Delivery)
             .where(Delivery.id == row.id, *_due(now))
@@ -112,7 +129,7 @@ def claim(*, session: Session, settings: Settings, now: datetime, worker: str) -
         )
         if won.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append(Claimed(*row))
-    return claimed
+    return Claims(claimed, more=len(emails) == CLAIM_BATCH)
 
 
 def _backoff(settings: Settings, attempts: int) -> timedelta:
@@ -167,7 +184,8 @@ def deliver_pending(
     handed = 0
     while True:
         with session_scope(factory) as session:
-            batch = claim(session=session, settings=settings, now=now(), worker=worker)
+            claims = claim(session=session, settings=settings, now=now(), worker=worker)
+            batch = claims.deliveries
             texts = words.describe(
                 session=session, settings=settings, alert_ids=sorted({d.alert_id for d in batch})
             )
@@ -186,7 +204,7 @@ def deliver_pending(
                     message=message,
                 )
         handed += sum(r.outcome == Outcome.SENT for _, r, _ in outcomes)
-        if len(batch) < CLAIM_BATCH:
+        if not claims.more:
             return handed
 
 
