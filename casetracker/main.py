@@ -13,10 +13,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from casetracker import case_types
 from casetracker.admin import views as admin_views
 from casetracker.alerts import api as alerts_api
-from casetracker.alerts import calendar_feed
 from casetracker.alerts import scheduler as alert_scheduler
 from casetracker.alerts import views as alerts_views
-from casetracker.auth import profile as auth_profile
 from casetracker.auth import views as auth_views
 from casetracker.calendar import views as calendar_views
 from casetracker.cases import api as cases_api
@@ -109,7 +107,7 @@ def create_app(
     for router in (
         fonts.router,
         auth_views.router,
-        auth_profile.router,
+        auth_views.profile_router,
         desk_views.router,
         people_views.router,
         cases_views.router,
@@ -128,8 +126,6 @@ def create_app(
         packet_api.router,
         alerts_api.router,
         alerts_views.router,
-        calendar_feed.pages,
-        calendar_feed.feeds,
         overview_api.router,
         overview_views.router,
     ):

@@ -6,8 +6,6 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
 from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,17 +14,11 @@ from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases import registry
 from casetracker.cases.models import Case, Clock, ClockStatus
-from casetracker.core import clock
 from casetracker.core.errors import NotFound
 from casetracker.core.i18n import _
 from casetracker.core.identifiers import mask_id_number
 from casetracker.core.settings import Settings
 from casetracker.people.models import Client, InsuredPerson
-from casetracker.web.deps import AppSettings, CurrentUser, DbSession, require_role
-from casetracker.web.templating import render
-
-pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
-feeds = APIRouter(include_in_schema=False)  # the calendar app's fetch: the secret is the key
 
 PREFIX = "cal_"
 REMIND_BEFORE = timedelta(hours=4)  # the calendar app's own reminder, besides our alerts
@@ -100,25 +92,3 @@ def feed(*, session: Session, settings: Settings, secret: str, now: datetime) ->
         calendar.add_component(event)
     body: bytes = calendar.to_ical()
     return body
-
-
-@feeds.get("/calendar/{secret}.ics")
-def calendar_feed(secret: str, session: DbSession, settings: AppSettings) -> Response:
-    body = feed(session=session, settings=settings, secret=secret[:100], now=clock.now())
-    return Response(body, media_type="text/calendar; charset=utf-8")
-
-
-@pages.post("/profile/calendar")
-def renew_feed(
-    request: Request, session: DbSession, user: CurrentUser, settings: AppSettings
-) -> Response:
-    secret = renew(session=session, user=user)
-    url = f"{settings.base_url.rstrip('/')}/calendar/{secret}.ics"
-    values = {"email": user.email, "alert_email": user.alert_email}
-    return render(request, "auth/profile.html", {"values": values, "errors": {}, "feed_url": url})
-
-
-@pages.post("/profile/calendar/revoke")
-def revoke_feed(session: DbSession, user: CurrentUser) -> Response:
-    revoke(session=session, user=user)
-    return RedirectResponse("/profile?saved=1", status_code=303)

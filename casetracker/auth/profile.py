@@ -1,19 +1,14 @@
-"""Page: a user's own profile, where alerts reach them besides the inbox (an email address,
-and whether alerts go there)."""
+"""A user's own profile: where alerts reach them besides the inbox (an email address, and
+whether alerts go there)."""
 
 import re
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from casetracker.audit import service as audit
+from casetracker.auth.models import User
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import _
-from casetracker.web.deps import CurrentUser, DbSession, FormFields, require_role
-from casetracker.web.forms import form_refused
-from casetracker.web.templating import render
-
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
 
 # What an address must look like to be worth trying (the mail server has the last word).
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -26,29 +21,12 @@ def check_email(text: str) -> str:
     return address
 
 
-@router.get("/profile")
-def profile_page(request: Request, user: CurrentUser) -> Response:
-    values = {"email": user.email, "alert_email": user.alert_email}
-    return render(request, "auth/profile.html", {"values": values, "errors": {}})
-
-
-@router.post("/profile")
-def save_profile(
-    request: Request, session: DbSession, user: CurrentUser, form: FormFields
-) -> Response:
-    typed, wanted = form.get("email", ""), form.get("alert_email") == "true"
-    values = {"email": typed, "alert_email": wanted}
-    try:
-        address = check_email(typed)
-    except Invalid as exc:
-        return form_refused(
-            request,
-            session,
-            "auth/profile.html",
-            {"values": values, "errors": exc.field_errors, "error": exc.message},
-        )
+def update(*, session: Session, user: User, email: str, alert_email: bool) -> None:
+    """Set where the user's alerts go (Invalid for an address that cannot be one); audited
+    when something changed."""
+    address = check_email(email)
     before = {"email": user.email, "alert_email": user.alert_email}
-    user.email, user.alert_email = address, wanted
+    user.email, user.alert_email = address, alert_email
     after = {"email": user.email, "alert_email": user.alert_email}
     if after != before:
         audit.record(
@@ -60,4 +38,3 @@ def save_profile(
             before=before,
             after=after,
         )
-    return RedirectResponse("/profile?saved=1", status_code=303)

@@ -1,24 +1,32 @@
-"""Login, logout and the language switch."""
+"""Login, logout and the language switch; one's own profile (where alerts reach one) and the
+calendar feed a calendar app fetches with its secret."""
 
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from casetracker.alerts import calendar_feed
+from casetracker.auth import profile
 from casetracker.auth import service as auth_service
+from casetracker.auth.models import User
 from casetracker.auth.service import LoginFailed
 from casetracker.core import clock
+from casetracker.core.errors import Invalid
 from casetracker.core.i18n import LOCALES
 from casetracker.web.deps import (
     SESSION_USER_KEY,
     AppSettings,
+    CurrentUser,
     DbSession,
     FormFields,
     client_ip,
     optional_page_user,
+    require_role,
 )
+from casetracker.web.forms import form_refused
 from casetracker.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -104,3 +112,63 @@ def switch_language(
             secure=settings.cookie_secure,
         )
     return response
+
+
+# --- one's own profile (where alerts reach one) and calendar feed ---------------------------
+
+profile_router = APIRouter(include_in_schema=False, dependencies=[Depends(require_role())])
+
+
+def _profile(request: Request, user: User, **extra: object) -> Response:
+    values = {"email": user.email, "alert_email": user.alert_email}
+    return render(request, "auth/profile.html", {"values": values, "errors": {}, **extra})
+
+
+@profile_router.get("/profile")
+def profile_page(request: Request, user: CurrentUser) -> Response:
+    return _profile(request, user)
+
+
+@profile_router.post("/profile")
+def save_profile(
+    request: Request, session: DbSession, user: CurrentUser, form: FormFields
+) -> Response:
+    typed, wanted = form.get("email", ""), form.get("alert_email") == "true"
+    try:
+        profile.update(session=session, user=user, email=typed, alert_email=wanted)
+    except Invalid as exc:
+        return form_refused(
+            request,
+            session,
+            "auth/profile.html",
+            {
+                "values": {"email": typed, "alert_email": wanted},
+                "errors": exc.field_errors,
+                "error": exc.message,
+            },
+        )
+    return RedirectResponse("/profile?saved=1", status_code=303)
+
+
+@profile_router.post("/profile/calendar")
+def renew_feed(
+    request: Request, session: DbSession, user: CurrentUser, settings: AppSettings
+) -> Response:
+    secret = calendar_feed.renew(session=session, user=user)
+    url = f"{settings.base_url.rstrip('/')}/calendar/{secret}.ics"
+    return _profile(request, user, feed_url=url)
+
+
+@profile_router.post("/profile/calendar/revoke")
+def revoke_feed(session: DbSession, user: CurrentUser) -> Response:
+    calendar_feed.revoke(session=session, user=user)
+    return RedirectResponse("/profile?saved=1", status_code=303)
+
+
+@router.get("/calendar/{secret}.ics")
+def calendar(secret: str, session: DbSession, settings: AppSettings) -> Response:
+    """A calendar app's fetch: no session, the secret is the key."""
+    body = calendar_feed.feed(
+        session=session, settings=settings, secret=secret[:100], now=clock.now()
+    )
+    return Response(body, media_type="text/calendar; charset=utf-8")
