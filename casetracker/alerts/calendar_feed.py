@@ -10,13 +10,13 @@ from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casetracker.alerts import words
 from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases import registry
 from casetracker.cases.models import Case, Clock, ClockStatus
 from casetracker.core.errors import NotFound
 from casetracker.core.i18n import _
-from casetracker.core.identifiers import mask_id_number
 from casetracker.core.settings import Settings
 from casetracker.people.models import Client, InsuredPerson
 
@@ -72,17 +72,19 @@ def feed(*, session: Session, settings: Settings, secret: str, now: datetime) ->
     ).all()
     for row, case, client, person, id_number in rows:
         label = registry.workflow(case.type).clock_label(row.kind, row.label)
-        employee = f"{person}（{mask_id_number(id_number)}）" if person else "—"
         event = Event()
         event.add("uid", f"clock-{row.id}@casetracker")
         event.add("dtstamp", now)
         event.add("dtstart", row.due_at)
         event.add("dtend", row.due_at)
         event.add("summary", f"【时限】#{case.id} {label}")
-        event.add(
-            "description",
-            f"客户：{client}\n员工：{employee}\n案件：{case.title}\n{base}/cases/{case.id}",
+        lines = (
+            f"客户：{client}",
+            f"员工：{words.employee(person, id_number)}",
+            f"案件：{case.title}",
+            f"{base}/cases/{case.id}",
         )
+        event.add("description", "\n".join(lines))
         event.add("url", f"{base}/cases/{case.id}")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

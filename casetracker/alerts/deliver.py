@@ -186,11 +186,11 @@ def deliver_pending(
         with session_scope(factory) as session:
             claims = claim(session=session, settings=settings, now=now(), worker=worker)
             batch = claims.deliveries
+            if not batch:
+                return handed
             texts = words.describe(
                 session=session, settings=settings, alert_ids=sorted({d.alert_id for d in batch})
             )
-        if not batch:
-            return handed
         outcomes = _hand_over(settings, batch, texts)
         with session_scope(factory) as session:
             at = now()

@@ -44,17 +44,27 @@ def robot_address(settings: Settings) -> str:
     return settings.webhook_url.strip()
 
 
-def _recipients(session: Session, level: Level, owner_id: int) -> list[User]:
-    """Warnings and overdue alerts go to the case's owner; escalations to every active
-    supervisor and the owner."""
-    ids = {owner_id}
-    if level == Level.ESCALATION:
-        ids |= set(
-            session.scalars(
-                select(User.id).where(User.role == Role.SUPERVISOR, User.is_active.is_(True))
-            )
-        )
-    return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)))
+class _Audience:
+    """Who receives a scan's alerts: warnings and overdue alerts go to the case's owner,
+    escalations to every active supervisor and the owner. The supervisors are read once per
+    scan, the owners come from the session's identity map after their first alert."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._supervisors: list[User] | None = None
+
+    def of(self, level: Level, owner_id: int) -> list[User]:
+        owner = self.session.get(User, owner_id)
+        people = {owner_id: owner} if owner else {}
+        if level == Level.ESCALATION:
+            if self._supervisors is None:
+                self._supervisors = list(
+                    self.session.scalars(
+                        select(User).where(User.role == Role.SUPERVISOR, User.is_active.is_(True))
+                    )
+                )
+            people |= {user.id: user for user in self._supervisors}
+        return [people[user_id] for user_id in sorted(people)]
 
 
 def _delivery(alert_id: int, channel: Channel, now: datetime, **where: Any) -> Delivery:
@@ -72,10 +82,16 @@ def _delivery(alert_id: int, channel: Channel, now: datetime, **where: Any) -> D
 
 
 def _deliveries(
-    session: Session, settings: Settings, alert_id: int, level: Level, owner_id: int, now: datetime
+    session: Session,
+    settings: Settings,
+    audience: _Audience,
+    alert_id: int,
+    level: Level,
+    owner_id: int,
+    now: datetime,
 ) -> None:
     email_on = bool(settings.smtp_host.strip())
-    for user in _recipients(session, level, owner_id):
+    for user in audience.of(level, owner_id):
         person = {"user_id": user.id, "recipient": f"user:{user.id}"}
         session.add(_delivery(alert_id, Channel.INBOX, now, address=user.username, **person))
         if email_on and user.email and user.alert_email:
@@ -87,7 +103,14 @@ def _deliveries(
         )
 
 
-def _raise(session: Session, settings: Settings, clock: Any, item: Raise, now: datetime) -> bool:
+def _raise(
+    session: Session,
+    settings: Settings,
+    audience: _Audience,
+    clock: Any,
+    item: Raise,
+    now: datetime,
+) -> bool:
     inserted = session.execute(
         _insert(
             session,
@@ -105,7 +128,7 @@ def _raise(session: Session, settings: Settings, clock: Any, item: Raise, now: d
     ).scalar()
     if inserted is None:  # another scanner raised it first
         return False
-    _deliveries(session, settings, inserted, item.level, clock.owner_id, now)
+    _deliveries(session, settings, audience, inserted, item.level, clock.owner_id, now)
     return True
 
 
@@ -119,6 +142,7 @@ def scan(*, session: Session, settings: Settings, now: datetime) -> ScanResult:
             calendars.append(deadlines.load_calendar(session))
         return calendars[0].day(day).is_workday
 
+    audience = _Audience(session)
     looked_at = raised = 0
     after_id = 0
     while True:
@@ -161,7 +185,9 @@ def scan(*, session: Session, settings: Settings, now: datetime) -> ScanResult:
                 quiet=quiet,
                 acknowledged=clock.id in acknowledged,
             )
-            raised += sum(_raise(session, settings, clock, item, now) for item in decision.raises)
+            raised += sum(
+                _raise(session, settings, audience, clock, item, now) for item in decision.raises
+            )
             deadlines.alerts_raised(
                 session=session,
                 clock_id=clock.id,

@@ -44,6 +44,11 @@ class AlertText:
         return f"**{self.lines[0]}**\n{body}\n[打开案件]({self.link})"
 
 
+def employee(name: str | None, id_number: str | None) -> str:
+    """The employee as alerts and the calendar feed name them: the ID number masked."""
+    return f"{name}（{mask_id_number(id_number or '')}）" if name else "—"
+
+
 def _due(moment: datetime) -> str:
     return local(moment).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
 
@@ -64,7 +69,6 @@ def describe(*, session: Session, settings: Settings, alert_ids: list[int]) -> d
         clock = workflow.clock_label(alert.clock_kind, alert.clock_kind)
         level = LEVEL_LABELS[Level(alert.level)]
         repeat = f"（第 {alert.repeat + 1} 次）" if alert.level == Level.ESCALATION else ""
-        employee = f"{person}（{mask_id_number(id_number)}）" if person else "—"
         found[alert.id] = AlertText(
             alert_id=alert.id,
             level=alert.level,
@@ -72,7 +76,7 @@ def describe(*, session: Session, settings: Settings, alert_ids: list[int]) -> d
             lines=(
                 f"【{level}{repeat}】案件 #{case.id}：{clock}",
                 f"客户：{client}",
-                f"员工：{employee}",
+                f"员工：{employee(person, id_number)}",
                 f"时限：{clock}，{_due(alert.due_at)} 到期",
                 f"提醒级别：{level}",
             ),
