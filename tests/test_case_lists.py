@@ -89,3 +89,49 @@ def test_a_search_counts_its_matches_and_a_page_past_the_end_shows_the_last(
     assert past.status_code == 200
     assert "共 3 条" in past.text
     assert len(_rows(past.text)) == 3
+
+
+def test_the_filter_menus_list_every_client_region_and_active_specialist(
+    client: TestClient, world: World, anna: User, session: Session
+) -> None:
+    """The menus come from one query of plain rows and are drawn in Python: each still in
+    its order (regions 本市 first, specialists by login), names escaped, the chosen one
+    selected, a deactivated specialist gone."""
+    from casetracker.auth.models import Role
+    from casetracker.people.models import Client, Region
+    from tests.conftest import make_user
+
+    session.add_all(
+        [
+            Region(name="阿坝州", is_local=False, cutoff_day=20),
+            Client(
+                name="<b>甲</b>公司",
+                credit_code="91310000MA1FL4XY0A",
+                default_region_id=world.local.id,
+                created_at=world.client.created_at,
+            ),
+        ]
+    )
+    gone = make_user(session, "aaron", Role.SPECIALIST, "阿伦")
+    gone.is_active = False
+    make_user(session, "zoe", Role.SPECIALIST, "佐伊")
+    session.commit()
+    log_in(client, anna)
+    page = client.get("/cases", params={"region": world.remote.id, "owner": anna.id}).text
+
+    def menu(name: str) -> str:
+        return str(page.split(f'<select name="{name}"')[1].split("</select>")[0])
+
+    regions = menu("region")
+    assert regions.index("上海市") < regions.index("杭州市")
+    assert regions.index("上海市") < regions.index("阿坝州")
+    assert f'<option value="{world.remote.id}" selected>杭州市</option>' in regions
+    assert regions.count(" selected") == 1
+    owners = menu("owner")
+    assert f'<option value="{anna.id}" selected>安娜</option>' in owners
+    assert owners.index("安娜") < owners.index("佐伊")
+    assert "阿伦" not in owners
+    clients = menu("client")
+    assert "&lt;b&gt;甲&lt;/b&gt;公司" in clients
+    assert world.client.name in clients
+    assert " selected" not in clients

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
 from casetracker.cases.models import Case, Clock, ClockStatus
-from casetracker.core.sql import ends_with, name_contains
 from casetracker.core.validation import parse_int
+from casetracker.people.matching import person_matches
 from casetracker.people.models import Client, InsuredPerson, Region
 
 RUNNING = (ClockStatus.OPEN.value, ClockStatus.PAUSED.value)
@@ -76,14 +76,10 @@ class ListedCase:
 
 
 def _search(text: str) -> ColumnElement[bool]:
-    text = text.strip()
-    person = select(InsuredPerson.id).where(
-        name_contains(InsuredPerson.name, text)
-        | (InsuredPerson.id_number == text.upper())
-        | (ends_with(InsuredPerson.id_number, text.upper()) if len(text) >= 4 else false())
+    found: ColumnElement[bool] = Case.insured_id.in_(
+        select(InsuredPerson.id).where(person_matches(text))
     )
-    found: ColumnElement[bool] = Case.insured_id.in_(person)
-    number = parse_int(text.removeprefix("#"))
+    number = parse_int(text.strip().removeprefix("#"))
     if number is not None and number > 0:
         found = found | (Case.id == number)
     return found

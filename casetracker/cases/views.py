@@ -104,13 +104,11 @@ def case_list(
             "region": region,
             "mine": mine,
             "owner": owner,
-            "owners": people_service.list_specialists(session=session),
             "overdue": overdue,
             "due": due,
             "open": open,
             "q": q,
-            "clients": people_service.client_choices(session=session),
-            "regions": people_service.list_regions(session=session),
+            "menus": people_service.filter_menus(session=session),
         },
     )
 

@@ -1,8 +1,10 @@
 """Reads and writes of clients and insured people. Services flush; the caller commits."""
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, case, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from casetracker.audit import service as audit
@@ -12,7 +14,8 @@ from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.core.pagination import Page, paginate
 from casetracker.core.settings import Settings
-from casetracker.core.sql import contains, ends_with, name_contains
+from casetracker.core.sql import contains
+from casetracker.people.matching import person_matches
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 from casetracker.people.schemas import ClientForm, InsuredForm
 
@@ -58,10 +61,58 @@ def all_clients(*, session: Session) -> list[Client]:
     return list(session.scalars(select(Client).order_by(Client.name)))
 
 
-def client_choices(*, session: Session) -> list[Any]:
-    """Every client's id and name, for a filter's drop-down: rows, not ORM objects (a large
-    company has hundreds of clients and a list page draws the menu on every view)."""
-    return list(session.execute(select(Client.id, Client.name).order_by(Client.name)))
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FilterMenus:
+    """The drop-downs a case list filters by."""
+
+    clients: list[Choice]
+    regions: list[Choice]
+    owners: list[Choice]
+
+
+@cache
+def _menus_query() -> Select[Any]:
+    """The menus' one statement, built once: of the table columns, so it runs as plain SQL
+    without the ORM's per-statement work."""
+    clients, regions, users = Client.__table__.c, Region.__table__.c, User.__table__.c
+    menus = union_all(
+        select(  # the first select names the columns
+            literal("client").label("kind"),
+            clients.id.label("id"),
+            clients.name.label("name"),
+            literal(0).label("rank"),
+            clients.name.label("sort"),
+        ),
+        select(
+            literal("region"),
+            regions.id,
+            regions.name,
+            case((regions.is_local, 0), else_=1),
+            regions.name,
+        ),
+        select(  # specialists by login, as the other lists of people
+            literal("owner"), users.id, users.display_name, literal(0), users.username
+        ).where(users.role == Role.SPECIALIST.value, users.is_active),
+    ).subquery()
+    return select(menus.c.kind, menus.c.id, menus.c.name).order_by(
+        menus.c.kind, menus.c.rank, menus.c.sort
+    )
+
+
+def filter_menus(*, session: Session) -> FilterMenus:
+    """Every client, region and active specialist by id and name, in one query of plain rows
+    (a list page draws these menus on every view; three ORM queries cost it a seventh of its
+    time), each in its usual order: regions local first."""
+    found: dict[str, list[Choice]] = {"client": [], "region": [], "owner": []}
+    for kind, id_, name in session.execute(_menus_query()).all():
+        found[kind].append(Choice(id_, name))
+    return FilterMenus(clients=found["client"], regions=found["region"], owners=found["owner"])
 
 
 Row = TypeVar("Row", Client, InsuredPerson)
@@ -186,17 +237,7 @@ def insured_query(
         joinedload(InsuredPerson.client), joinedload(InsuredPerson.region)
     )
     if q:
-        ident = q.upper()
-        query = query.where(
-            or_(
-                name_contains(InsuredPerson.name, q),
-                InsuredPerson.id_number == ident,
-                # the last digits are what people read out over the phone
-                ends_with(InsuredPerson.id_number, ident)
-                if len(ident) >= 4
-                else InsuredPerson.id_number == ident,
-            )
-        )
+        query = query.where(person_matches(q))
     if client_id:
         query = query.where(InsuredPerson.client_id == client_id)
     if region_id:

@@ -1,6 +1,7 @@
 """Jinja2 pages: gettext from the request's language, CSRF token and formatting helpers."""
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from casetracker.audit import service as audit_service
@@ -80,6 +82,19 @@ def _choices(items: list[Any], label: str) -> list[tuple[int, str]]:
     return [(item.id, getattr(item, label)) for item in items]
 
 
+def _options(items: Iterable[Any], selected: object, label: str = "name") -> Markup:
+    """A <select>'s options for rows with an id and a label, the selected one marked: one
+    Python loop (a list page draws hundreds of clients on every view; a Jinja loop spent a
+    tenth of the page's time on them)."""
+    return Markup(
+        "".join(
+            f'<option value="{escape(item.id)}"{" selected" if item.id == selected else ""}>'
+            f"{escape(getattr(item, label))}</option>"
+            for item in items
+        )
+    )
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -118,7 +133,7 @@ def _case_nav() -> list[NavEntry]:
     return [entry for case_type in registry.all_types() for entry in case_type.nav]
 
 
-templates.env.globals.update(locales=i18n.LOCALES, case_nav=_case_nav)
+templates.env.globals.update(locales=i18n.LOCALES, case_nav=_case_nav, options=_options)
 
 
 def render(
