@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from casetracker.alerts.models import Alert, Channel, Delivery, Level
 from casetracker.audit import service as audit
@@ -22,6 +23,22 @@ class InboxItem:
 
 def _inbox(user: User) -> list[ColumnElement[bool]]:
     return [Delivery.channel == Channel.INBOX.value, Delivery.user_id == user.id]
+
+
+def unread_of_user() -> ScalarSelect[int]:
+    """The unread alerts of the user in the enclosing query's `users` row (the page header's
+    count, read with the user: one query less on every page)."""
+    return (
+        select(func.count())
+        .select_from(Delivery)
+        .where(
+            Delivery.channel == Channel.INBOX.value,
+            Delivery.user_id == User.id,
+            Delivery.read_at.is_(None),
+        )
+        .correlate(User)
+        .scalar_subquery()
+    )
 
 
 def unread_count(*, session: Session, user: User) -> int:

@@ -3,12 +3,13 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import case, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from casetracker.audit import service as audit
 from casetracker.auth.models import ApiToken, Role, User, UserSession
@@ -17,6 +18,7 @@ from casetracker.core.errors import DomainError, Invalid, NotFound
 from casetracker.core.i18n import _
 from casetracker.core.settings import Settings
 
+T = TypeVar("T")
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so timing does not reveal which names exist.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -233,20 +235,25 @@ def start_session(*, session: Session, user: User, settings: Settings, now: date
     return token
 
 
-def user_for_session(*, session: Session, token: str, now: datetime) -> User | None:
-    """The active user of a live (not ended, not expired) session, else None."""
-    row = session.scalar(
-        select(UserSession)
-        .options(joinedload(UserSession.user))
+def user_for_session(
+    *, session: Session, token: str, now: datetime, also: ScalarSelect[T]
+) -> tuple[User, T] | None:
+    """The active user of a live (not ended, not expired) session, else None; with `also`,
+    a value every page shows (the unread alerts), selected in the same query for the
+    user's id (`also` correlates to `users.id`)."""
+    row = session.execute(
+        select(UserSession, also)
+        .join(UserSession.user)
+        .options(contains_eager(UserSession.user))
         .where(
             UserSession.token_hash == _token_hash(token),
             UserSession.ended_at.is_(None),
             UserSession.expires_at > now,
         )
-    )
-    if row is None or not row.user.is_active:
+    ).first()
+    if row is None or not row[0].user.is_active:
         return None
-    return row.user
+    return row[0].user, row[1]
 
 
 def end_session(*, session: Session, token: str, now: datetime) -> None:

@@ -75,6 +75,16 @@ class ListedCase:
     clocks: list[ListedClock] = field(default_factory=list)
 
 
+def shown_clocks(clocks: list[ListedClock], now: datetime) -> list[ListedClock]:
+    """What a list row shows of a case's running clocks: every overdue one (the 30-day
+    application behind a late 24-hour filing is the costly one), else the next to fall
+    due; soonest first."""
+    running = sorted(
+        (c for c in clocks if c.status == ClockStatus.OPEN.value), key=lambda c: c.due_at
+    )
+    return [c for c in running if now > c.due_at] or running[:1]
+
+
 def _search(text: str) -> ColumnElement[bool]:
     found: ColumnElement[bool] = Case.insured_id.in_(
         select(InsuredPerson.id).where(person_matches(text))

@@ -96,7 +96,7 @@ def case_list(
         "cases/list.html",
         {
             "page": Page(items=cases, total=total, page=page, per_page=PER_PAGE),
-            "cases": case_summaries(cases, user, now),
+            "cases": case_summaries(cases, user, now, shown_only=True),
             "workflows": registry.workflows(),
             "type": type,
             "state": state,

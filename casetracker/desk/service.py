@@ -40,7 +40,7 @@ def open_cases(*, session: Session, user: User, now: datetime) -> list[CaseSumma
         offset=0,
         limit=DESK_CASES,
     )
-    return case_summaries(cases, user, now)
+    return case_summaries(cases, user, now, shown_only=True)
 
 
 def my_clients(*, session: Session, user: User) -> list[Client]:

@@ -64,17 +64,21 @@ def client_ip(request: Request) -> str | None:
 
 def _page_user(request: Request, session: DbSession) -> User:
     sid = request.session.get(SESSION_USER_KEY)
-    user = (
-        auth_service.user_for_session(session=session, token=sid, now=clock.now())
+    found: tuple[User, int] | None = (
+        auth_service.user_for_session(
+            session=session,
+            token=sid,
+            now=clock.now(),
+            also=alerts_service.unread_of_user(),  # every page shows them in its header
+        )
         if isinstance(sid, str)
         else None
     )
-    if user is None:
+    if found is None:
         request.session.pop(SESSION_USER_KEY, None)
         raise LoginRequired
+    user, request.state.unread_alerts = found
     _remember(request, user)
-    # every page shows the unread alerts in its header
-    request.state.unread_alerts = alerts_service.unread_count(session=session, user=user)
     return user
 
 
