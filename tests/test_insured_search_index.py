@@ -3,8 +3,8 @@ name fragment anywhere in the name (one Chinese character included), the last 4+
 an ID number, a whole ID number; LIKE's wildcards in the query match only themselves."""
 
 from collections.abc import Callable
-from functools import partial
 from datetime import date
+from functools import partial
 
 import pytest
 from fastapi.testclient import TestClient
