@@ -10,7 +10,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
-from tests.conftest import LI_ID, NOW, World, complete_materials, fire, log_in, open_injury
+from tests.conftest import (
+    LI_ID,
+    NOW,
+    World,
+    bearer,
+    complete_materials,
+    fire,
+    log_in,
+    open_injury,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +64,23 @@ def test_the_list_filters_by_due_within_and_searches(
     assert listed(q=f"#{later.id}") == {later.id}
     assert listed(q="王建国") == set()
     assert client.get("/cases", params={"due": "next-year"}).status_code == 422
+
+
+def test_a_row_shows_the_next_clock_when_none_is_overdue_and_the_api_every_running_one(
+    client: TestClient, world: World, anna: User, session: Session
+) -> None:
+    """The lists fetch and word only the clocks a row shows; the API list still carries each
+    running clock."""
+    case = open_injury(session, world, anna, "2026-11-20T09:00")
+    fire(session, case, "file_report", anna, filed_at="2026-11-20T12:00")
+    log_in(client, anna)
+    for page in (client.get("/").text, client.get("/cases").text):
+        row = next(r for r in _rows(page) if f"/cases/{case.id}" in r)
+        assert "书面报告" in row  # due in a few working days
+        assert "工伤认定申请" not in row  # due in December: not the next
+    listed = client.get("/api/v1/cases", headers=bearer(session, anna)).json()["items"]
+    clocks = next(item["clocks"] for item in listed if item["id"] == case.id)
+    assert {c["kind"] for c in clocks} == {"written_report", "recognition_application"}
 
 
 def test_a_case_waiting_for_the_bureau_says_so_and_recording_the_answer_is_secondary(

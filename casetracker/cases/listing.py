@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
@@ -207,21 +207,34 @@ def _page_query(
 
 
 def list_page(
-    *, session: Session, filters: CaseFilter, now: datetime, offset: int, limit: int
+    *,
+    session: Session,
+    filters: CaseFilter,
+    now: datetime,
+    offset: int,
+    limit: int,
+    shown_only: bool = False,
 ) -> tuple[list[ListedCase], int]:
     """A page of cases and how many match in all. A search counts in the same pass (its
     matches are few, and running the person search twice is what it would cost); other
-    lists count apart, so the page itself stays an index scan with a limit."""
+    lists count apart, so the page itself stays an index scan with a limit. `shown_only`:
+    each case with only the clocks a list row shows (`shown_clocks`), else every running
+    one (the API)."""
     if not filters.search.strip():
         total = count_cases(session=session, filters=filters, now=now)
         return list_cases(
-            session=session, filters=filters, now=now, offset=offset, limit=limit
+            session=session,
+            filters=filters,
+            now=now,
+            offset=offset,
+            limit=limit,
+            shown_only=shown_only,
         ), total
     rows = session.execute(_page_query(filters, now, offset, limit, with_total=True)).all()
     if not rows:  # past the end, or nothing found
         return [], count_cases(session=session, filters=filters, now=now) if offset else 0
     total = rows[0].total
-    return _with_clocks(session, [_listed(row) for row in rows]), total
+    return _with_clocks(session, [_listed(row) for row in rows], now, shown_only), total
 
 
 _FIELDS = len(_PAGED) + 4  # and the four names
@@ -233,17 +246,33 @@ def _listed(row: Any) -> ListedCase:
 
 
 def list_cases(
-    *, session: Session, filters: CaseFilter, now: datetime, offset: int, limit: int
+    *,
+    session: Session,
+    filters: CaseFilter,
+    now: datetime,
+    offset: int,
+    limit: int,
+    shown_only: bool = False,
 ) -> list[ListedCase]:
-    """`limit` cases from `offset` in the lists' order, with their running clocks."""
+    """`limit` cases from `offset` in the lists' order, with their running clocks (or, with
+    `shown_only`, those a list row shows)."""
     rows = session.execute(_page_query(filters, now, offset, limit)).all()
-    return _with_clocks(session, [_listed(row) for row in rows])
+    return _with_clocks(session, [_listed(row) for row in rows], now, shown_only)
 
 
-def _with_clocks(session: Session, cases: list[ListedCase]) -> list[ListedCase]:
+def _with_clocks(
+    session: Session, cases: list[ListedCase], now: datetime, shown_only: bool
+) -> list[ListedCase]:
     if not cases:
         return cases
     by_case = {case.id: case.clocks for case in cases}
+    which: list[ColumnElement[bool]] = [Clock.status.in_(RUNNING)]
+    if shown_only:  # open and overdue, or the case's next to fall due: no others are shown
+        which = [
+            Clock.status == ClockStatus.OPEN.value,
+            Clock.case_id == Case.id,
+            or_(Clock.due_at < now, Clock.due_at <= Case.next_due_at),
+        ]
     for clock_row in session.execute(
         select(
             Clock.id,
@@ -257,9 +286,12 @@ def _with_clocks(session: Session, cases: list[ListedCase]) -> list[ListedCase]:
             Clock.provisional,
             Clock.paused_at,
         )
-        .where(Clock.case_id.in_(list(by_case)), Clock.status.in_(RUNNING))
+        .where(Clock.case_id.in_(list(by_case)), *which)
         .order_by(Clock.id)
     ):
         values: tuple[Any, ...] = tuple(clock_row)
         by_case[clock_row.case_id].append(ListedClock(*values))
+    if shown_only:
+        for case in cases:
+            case.clocks = shown_clocks(case.clocks, now)
     return cases

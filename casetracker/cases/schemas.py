@@ -11,7 +11,7 @@ from sqlalchemy.orm.util import identity_key
 from casetracker.auth.models import User
 from casetracker.auth.schemas import PersonOut, person_out
 from casetracker.cases import registry, timeline, words
-from casetracker.cases.listing import ListedCase, shown_clocks
+from casetracker.cases.listing import ListedCase
 from casetracker.cases.models import Case, CaseTransition, Clock
 from casetracker.cases.service import CaseKey, allowed_transitions, may_fire
 from casetracker.core.clock import local
@@ -194,15 +194,12 @@ def _waiting_for(case_type: str, state_name: str) -> str | None:
     return str(state.waiting_for) if state and state.waiting_for else None
 
 
-def case_summaries(
-    cases: list[ListedCase], user: User, now: datetime, *, shown_only: bool = False
-) -> list[CaseSummaryOut]:
-    """Listed cases as the lists show them. The transitions a user may fire depend only on
-    the case's type and state and whether the user may act on it: built once per kind.
-    `shown_only` (a page's table): only the clocks a row shows, each put in words; the API
-    list carries every running clock."""
+def case_summaries(cases: list[ListedCase], user: User, now: datetime) -> list[CaseSummaryOut]:
+    """Listed cases as the lists show them, with the clocks they were listed with (see
+    `listing.list_page`). The transitions a user may fire depend only on the case's type
+    and state and whether the user may act on it: built once per kind."""
     memo: dict[tuple[str, str, bool], list[TransitionOut]] = {}
-    return [case_summary(case, user, now, memo, shown_only=shown_only) for case in cases]
+    return [case_summary(case, user, now, memo) for case in cases]
 
 
 def case_summary(
@@ -210,8 +207,6 @@ def case_summary(
     user: User,
     now: datetime,
     memo: dict[tuple[str, str, bool], list[TransitionOut]] | None = None,
-    *,
-    shown_only: bool = False,
 ) -> CaseSummaryOut:
     """A listed case as the lists show it (plain dataclasses: a page builds fifty, and the
     values come typed from the database)."""
@@ -254,7 +249,7 @@ def case_summary(
                 time_left=words.time_left(row, now),
                 urgency=words.urgency(row, now),
             )
-            for row in (shown_clocks(case.clocks, now) if shown_only else case.clocks)
+            for row in case.clocks
         ],
     )
 

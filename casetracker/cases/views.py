@@ -83,20 +83,27 @@ def case_list(
         owner_id=user.id if mine else owner,
         overdue=overdue,
     )
-    cases, total = listing.list_page(
-        session=session, filters=filters, now=now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
-    )
+
+    def listed(page: int) -> tuple[list[listing.ListedCase], int]:
+        return listing.list_page(
+            session=session,
+            filters=filters,
+            now=now,
+            offset=(page - 1) * PER_PAGE,
+            limit=PER_PAGE,
+            shown_only=True,
+        )
+
+    cases, total = listed(page)
     if (last := clamp_page(total, page)) != page:  # past the end: the last page
         page = last
-        cases, total = listing.list_page(
-            session=session, filters=filters, now=now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
-        )
+        cases, total = listed(page)
     return render(
         request,
         "cases/list.html",
         {
             "page": Page(items=cases, total=total, page=page, per_page=PER_PAGE),
-            "cases": case_summaries(cases, user, now, shown_only=True),
+            "cases": case_summaries(cases, user, now),
             "workflows": registry.workflows(),
             "type": type,
             "state": state,

@@ -39,8 +39,9 @@ def open_cases(*, session: Session, user: User, now: datetime) -> list[CaseSumma
         now=now,
         offset=0,
         limit=DESK_CASES,
+        shown_only=True,
     )
-    return case_summaries(cases, user, now, shown_only=True)
+    return case_summaries(cases, user, now)
 
 
 def my_clients(*, session: Session, user: User) -> list[Client]:
