@@ -35,16 +35,6 @@ def _name_has_default(element: _name_has, compiler: Any, **kw: Any) -> str:
     return f"lower({column}) LIKE lower({pattern}) ESCAPE '\\'"
 
 
-class _name_has_char(FunctionElement[bool]):  # noqa: N801 - a SQL function's name
-    """A name containing one character: on PostgreSQL the index's condition alone is exact
-    (no ILIKE to confirm an order; a one-character surname search is the commonest, and the
-    ILIKE re-read each of its hundreds of rows); elsewhere as `_name_has`."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "name_has_char"
-
-
 @compiles(_name_has, "postgresql")
 def _name_has_postgresql(element: _name_has, compiler: Any, **kw: Any) -> str:
     column, chars, pattern = (compiler.process(c, **kw) for c in element.clauses)
@@ -54,22 +44,10 @@ def _name_has_postgresql(element: _name_has, compiler: Any, **kw: Any) -> str:
     )
 
 
-@compiles(_name_has_char)
-def _name_has_char_default(element: _name_has_char, compiler: Any, **kw: Any) -> str:
-    return _name_has_default(element, compiler, **kw)  # type: ignore[arg-type]
-
-
-@compiles(_name_has_char, "postgresql")
-def _name_has_char_postgresql(element: _name_has_char, compiler: Any, **kw: Any) -> str:
-    column, chars, _pattern = (compiler.process(c, **kw) for c in element.clauses)
-    return f"regexp_split_to_array(lower({column}), '') @> regexp_split_to_array({chars}, '')"
-
-
 def name_contains(column: Any, value: str) -> ColumnElement[bool]:
     """Case-insensitive 'contains' for an indexed name column (see `_name_has`)."""
     pattern = f"%{escape_like(value)}%"
-    kind = _name_has_char if len(value) == 1 else _name_has
-    return cast(ColumnElement[bool], kind(column, literal(value.lower()), literal(pattern)))
+    return cast(ColumnElement[bool], _name_has(column, literal(value.lower()), literal(pattern)))
 
 
 class _ends_with(FunctionElement[bool]):  # noqa: N801 - a SQL function's name
