@@ -20,6 +20,7 @@ from casetracker.core import clock, migrations
 from casetracker.core.db import make_engine, make_sessionmaker, session_scope
 from casetracker.core.errors import DomainError
 from casetracker.core.settings import Settings, get_settings
+from casetracker.overview import summary as daily_summary
 from casetracker.packets import service as packet_service
 
 app = typer.Typer(
@@ -224,14 +225,16 @@ def scheduler(
     settings = _settings()
     factory = _factory(settings)
     if once:
-        result = alert_scheduler.run_once(factory=factory, settings=settings)
+        result = alert_scheduler.run_once(
+            factory=factory, settings=settings, summary=daily_summary.write
+        )
         typer.echo(
             f"已检查 {result.looked_at} 个时限，产生 {result.raised} 条提醒，"
             f"投递 {result.handed_over} 条"
         )
         return
     typer.echo(f"时限提醒已启动：每 {settings.alert_scan_seconds} 秒扫描一次（Ctrl+C 停止）")
-    alert_scheduler.run_forever(factory, settings)
+    alert_scheduler.run_forever(factory, settings, summary=daily_summary.write)
 
 
 @token_app.command("create")

@@ -31,6 +31,7 @@ from casetracker.desk.service import HeadCounts
 from casetracker.materials import api as materials_api
 from casetracker.materials import views as materials_views
 from casetracker.overview import api as overview_api
+from casetracker.overview import summary as daily_summary
 from casetracker.overview import views as overview_views
 from casetracker.packets import api as packet_api
 from casetracker.packets import views as packet_views
@@ -72,7 +73,11 @@ def create_app(
         if verify_schema:
             bind = factory.kw["bind"]
             check_schema(bind.engine if hasattr(bind, "engine") else bind)
-        background = alert_scheduler.start_background(factory, settings) if run_alerts else None
+        background = (
+            alert_scheduler.start_background(factory, settings, summary=daily_summary.write)
+            if run_alerts
+            else None
+        )
         yield
         if background is not None:
             background.shutdown(wait=False)

@@ -27,6 +27,9 @@ from casetracker.main import create_app
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 from tests.databases import throwaway_database
 
+# the robot and mailbox fixtures of the alert tests
+pytest_plugins = ["tests.alert_fixtures"]
+
 PASSWORD = "correct-horse-battery"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -3,20 +3,10 @@ the scan raises each level once, to the right people; deliveries reach a real SM
 (aiosmtpd) and a real HTTP receiver, retried on transient errors with the same key, given up
 on permanent ones, every attempt kept; the inbox API."""
 
-import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from email import message_from_bytes
 from email.header import decode_header, make_header
-from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,18 +16,13 @@ from casetracker.alerts.scan import scan
 from casetracker.alerts.scheduler import run_once
 from casetracker.auth.models import User
 from casetracker.cases.models import Case, Clock
-from casetracker.core.clock import CHINA_TZ
 from casetracker.core.settings import Settings
+from tests.alert_fixtures import Clockwork, Mailbox, Robot, at, with_settings
 from tests.conftest import World, bearer, fire, open_injury
-from tests.live import free_port
 
 # The accident at 09:00 on Monday: the 24-hour filing report is due Tuesday 09:00; its warning
 # (4 h ahead, 05:00) is held by the quiet hours till 07:30; escalation at 11:00.
 ACCIDENT = "2026-11-23 09:00"
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=CHINA_TZ)
 
 
 def _alerts(session: Session, case: Case) -> list[tuple[str, int]]:
@@ -102,79 +87,6 @@ def test_a_met_or_paused_clock_raises_nothing(
 # --- deliveries ------------------------------------------------------------------------
 
 
-@dataclass
-class Robot:
-    """A local HTTP server standing in for a group robot: answers from a script."""
-
-    answers: list[tuple[int, dict[str, Any]]]
-    received: list[tuple[dict[str, str], dict[str, Any]]] = field(default_factory=list)
-    url: str = ""
-
-
-@pytest.fixture
-def robot() -> Iterator[Robot]:
-    found = Robot(answers=[])
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server API
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            found.received.append((dict(self.headers), body))
-            status, answer = found.answers.pop(0) if found.answers else (200, {"errcode": 0})
-            payload = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    found.url = f"http://127.0.0.1:{server.server_address[1]}/robot?key=test"
-    yield found
-    server.shutdown()
-    server.server_close()
-
-
-@dataclass
-class Mailbox:
-    messages: list[Message] = field(default_factory=list)
-
-    async def handle_DATA(self, _server: object, _session: object, envelope: Any) -> str:  # noqa: N802
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
-
-
-def _settings(base: Settings, **changes: object) -> Settings:
-    return base.model_copy(update=changes)
-
-
-class Clockwork:
-    """The injected clock: `now()` is whatever the test set."""
-
-    def __init__(self, start: str) -> None:
-        self.moment = at(start)
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
-
-
 def test_a_robot_answering_500_three_times_gets_the_alert_once_after_four_attempts(
     session: Session,
     session_factory: sessionmaker[Session],
@@ -185,7 +97,7 @@ def test_a_robot_answering_500_three_times_gets_the_alert_once_after_four_attemp
 ) -> None:
     open_injury(session, world, anna, ACCIDENT)
     robot.answers = [(500, {}), (500, {}), (500, {})]
-    config = _settings(settings, webhook_url=robot.url, alert_retry_seconds=60)
+    config = with_settings(settings, webhook_url=robot.url, alert_retry_seconds=60)
     time = Clockwork("2026-11-24 09:00")  # overdue: the robot's first alert
     run_once(factory=session_factory, settings=config, now=time.now)
     for wait in (60, 120, 240):  # the back-off doubles
@@ -205,6 +117,7 @@ def test_a_robot_answering_500_three_times_gets_the_alert_once_after_four_attemp
     assert "已逾期" in text
     assert "李秀英" in text
     assert "11010519491231002X" not in text  # the ID number masked, never whole
+    assert delivered.alert is not None
     assert f"/cases/{delivered.alert.case_id}" in text
 
 
@@ -218,7 +131,7 @@ def test_a_robot_rejecting_the_key_is_a_failure_not_a_delivery(
 ) -> None:
     open_injury(session, world, anna, ACCIDENT)
     robot.answers = [(200, {"errcode": 93000, "errmsg": "invalid webhook url"})]
-    config = _settings(settings, webhook_url=robot.url)
+    config = with_settings(settings, webhook_url=robot.url)
     time = Clockwork("2026-11-24 09:00")
     run_once(factory=session_factory, settings=config, now=time.now)
     time.advance(hours=2)
@@ -244,7 +157,7 @@ def test_email_goes_out_in_chinese_with_its_key_as_message_id(
     anna.email = "anna@example.com"
     session.commit()
     open_injury(session, world, anna, ACCIDENT)
-    config = _settings(
+    config = with_settings(
         settings, smtp_host="127.0.0.1", smtp_port=port, smtp_from="alerts@example.com"
     )
     run_once(factory=session_factory, settings=config, now=lambda: at("2026-11-24 07:30"))
@@ -271,7 +184,7 @@ def test_a_refused_connection_is_retried_not_lost(
     anna.email = "anna@example.com"
     session.commit()
     open_injury(session, world, anna, ACCIDENT)
-    config = _settings(settings, smtp_host="127.0.0.1", smtp_port=9)  # nobody listens
+    config = with_settings(settings, smtp_host="127.0.0.1", smtp_port=9)  # nobody listens
     run_once(factory=session_factory, settings=config, now=lambda: at("2026-11-24 07:30"))
     delivery = session.scalars(select(Delivery).where(Delivery.channel == "email")).one()
     assert delivery.status == "pending"
@@ -372,7 +285,7 @@ def test_two_hundred_alerts_due_at_once_reach_one_robot_merged_within_its_rate(
     for _ in range(200):
         open_injury(session, world, anna, ACCIDENT)
     time = Clockwork("2026-11-24 09:00")  # 200 filing reports overdue at once
-    config = _settings(settings, webhook_url=robot.url, webhook_per_minute=3)
+    config = with_settings(settings, webhook_url=robot.url, webhook_per_minute=3)
     run_once(factory=session_factory, settings=config, now=time.now)
     assert len(robot.received) == 3  # the robot's messages for this minute, 30 alerts each
     time.advance(seconds=30)
@@ -478,12 +391,12 @@ def test_a_robot_backlog_never_holds_the_emails_up(
     box, port = mailbox
     for _ in range(6):
         open_injury(session, world, anna, ACCIDENT)
-    robot_only = _settings(settings, webhook_url=robot.url, webhook_per_minute=1)
+    robot_only = with_settings(settings, webhook_url=robot.url, webhook_per_minute=1)
     run_once(factory=session_factory, settings=robot_only, now=lambda: at("2026-11-24 09:00"))
     assert len(robot.received) == 1  # one message a minute: five overdue alerts wait
     anna.email = "anna@example.com"
     session.commit()
-    both = _settings(robot_only, smtp_host="127.0.0.1", smtp_port=port)
+    both = with_settings(robot_only, smtp_host="127.0.0.1", smtp_port=port)
     run_once(factory=session_factory, settings=both, now=lambda: at("2026-11-24 11:00"))
     assert len(box.messages) == 6  # the six escalations' emails, despite the robot's queue
     assert len(robot.received) == 2

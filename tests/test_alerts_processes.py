@@ -1,6 +1,7 @@
 """Exactly once across processes, on PostgreSQL: pairs of `casetracker scheduler --once`
 processes started together through a simulated day with 1,000 open clocks crossing their
-levels; the receivers (a real SMTP server and a real HTTP robot) count every key. And a
+levels (and the supervisors' daily summary falling due); the receivers (a real SMTP server
+and a real HTTP robot) count every key. And a
 sender killed with SIGKILL between its claim and the hand-over: after the lease the delivery
 goes out once."""
 
@@ -185,6 +186,9 @@ def test_two_schedulers_through_a_day_deliver_every_alert_exactly_once(
     assert {d.status for d in deliveries} == {"sent"}
     assert all(receivers.keys[d.key] == 1 for d in deliveries)  # each exactly once
     assert sum(receivers.keys.values()) == len(deliveries)  # and nothing else
+    # the day's summary: once, to the one supervisor, though every pair planned it
+    summaries = [d for d in deliveries if d.summary_on is not None]
+    assert [(d.summary_on, d.address) for d in summaries] == [(DAY.date(), "chief@example.com")]
 
 
 def test_a_sender_killed_before_the_hand_over_delivers_once_after_its_lease(

@@ -23,7 +23,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, update
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from casetracker.alerts import channels, words
 from casetracker.alerts.channels import Mail, Result
 from casetracker.alerts.models import Attempt, Channel, Delivery, DeliveryStatus, Outcome
+from casetracker.alerts.summary import Writer
 from casetracker.core.db import session_scope
 from casetracker.core.settings import Settings
 
@@ -47,7 +48,8 @@ def worker_name() -> str:
 @dataclass(frozen=True)
 class Claimed:
     id: int
-    alert_id: int
+    alert_id: int | None
+    summary_on: date | None  # a daily summary's (alert_id is None)
     channel: str
     address: str
     key: str
@@ -87,6 +89,7 @@ def _candidates(
             select(
                 Delivery.id,
                 Delivery.alert_id,
+                Delivery.summary_on,
                 Delivery.channel,
                 Delivery.address,
                 Delivery.key,
@@ -105,12 +108,15 @@ class Claims:
     more: bool  # a full batch of emails: more may be due
 
 
-def claim(*, session: Session, settings: Settings, now: datetime, worker: str) -> Claims:
+def claim(
+    *, session: Session, settings: Settings, now: datetime, worker: str, summaries: bool = True
+) -> Claims:
     """Claim the deliveries due now (see the module): emails, and for each robot what its
     rate leaves it this minute, each taken apart so a robot's backlog never holds the
-    emails up."""
+    emails up. Without `summaries` (a sender that cannot write them), no daily summary."""
     webhook = Delivery.channel == Channel.WEBHOOK.value
-    emails = _candidates(session, now, [~webhook], CLAIM_BATCH)
+    kinds = [] if summaries else [Delivery.alert_id.is_not(None)]
+    emails = _candidates(session, now, [~webhook, *kinds], CLAIM_BATCH)
     rows = list(emails)
     robots = session.scalars(select(Delivery.address).where(*_due(now), webhook).distinct())
     for address in list(robots):
@@ -177,20 +183,30 @@ Clock = Callable[[], datetime]
 
 
 def deliver_pending(
-    *, factory: sessionmaker[Session], settings: Settings, now: Clock, worker: str = ""
+    *,
+    factory: sessionmaker[Session],
+    settings: Settings,
+    now: Clock,
+    worker: str = "",
+    summary: Writer | None = None,
 ) -> int:
-    """Claim, hand over and record every delivery due now; the number handed over."""
+    """Claim, hand over and record every delivery due now; the number handed over. Daily
+    summaries are sent only by a sender given their `summary` writer."""
     worker = worker or worker_name()
     handed = 0
     while True:
         with session_scope(factory) as session:
-            claims = claim(session=session, settings=settings, now=now(), worker=worker)
+            claims = claim(
+                session=session,
+                settings=settings,
+                now=now(),
+                worker=worker,
+                summaries=summary is not None,
+            )
             batch = claims.deliveries
             if not batch:
                 return handed
-            texts = words.describe(
-                session=session, settings=settings, alert_ids=sorted({d.alert_id for d in batch})
-            )
+            texts = _texts(session, settings, batch, summary, now())
         outcomes = _hand_over(settings, batch, texts)
         with session_scope(factory) as session:
             at = now()
@@ -208,16 +224,44 @@ def deliver_pending(
             return handed
 
 
+def _texts(
+    session: Session,
+    settings: Settings,
+    batch: list[Claimed],
+    summary: Writer | None,
+    now: datetime,
+) -> dict[int, words.Text]:
+    """What each claimed delivery says, by its id: the alerts' words read in one query, a
+    day's summary written once for all its recipients."""
+    alerts = words.describe(
+        session=session,
+        settings=settings,
+        alert_ids=sorted({d.alert_id for d in batch if d.alert_id is not None}),
+    )
+    summaries: dict[date | None, words.Text] = {}
+    if summary is not None:
+        for day in sorted({d.summary_on for d in batch if d.summary_on is not None}):
+            summaries[day] = summary(session=session, settings=settings, day=day, now=now)
+    found: dict[int, words.Text] = {}
+    for delivery in batch:
+        text = (
+            alerts.get(delivery.alert_id)
+            if delivery.alert_id is not None
+            else summaries.get(delivery.summary_on)
+        )
+        if text is not None:
+            found[delivery.id] = text
+    return found
+
+
 Outcomes = list[tuple[Claimed, Result, str]]  # each with the id of the message it went in
 
 
-def _hand_over(
-    settings: Settings, batch: list[Claimed], texts: dict[int, words.AlertText]
-) -> Outcomes:
+def _hand_over(settings: Settings, batch: list[Claimed], texts: dict[int, words.Text]) -> Outcomes:
     outcomes: Outcomes = []
     robots: dict[str, list[Claimed]] = defaultdict(list)
     for delivery in batch:
-        text = texts.get(delivery.alert_id)
+        text = texts.get(delivery.id)
         if text is None:  # cannot happen (alerts are never deleted); say so if it does
             outcomes.append((delivery, Result(Outcome.PERMANENT, "alert not found"), ""))
         elif delivery.channel == Channel.EMAIL:
@@ -233,10 +277,10 @@ def _hand_over(
 
 
 def _to_robot(
-    settings: Settings, address: str, group: list[Claimed], texts: dict[int, words.AlertText]
+    settings: Settings, address: str, group: list[Claimed], texts: dict[int, words.Text]
 ) -> Outcomes:
     """One merged message carrying `group`'s alerts."""
-    shown = [texts[d.alert_id] for d in group]
+    shown = [texts[d.id] for d in group]
     title = shown[0].subject if len(shown) == 1 else f"{len(shown)} 条时限提醒"
     result = channels.send_robot(
         url=address,

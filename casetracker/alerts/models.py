@@ -5,9 +5,18 @@ is a no-op. A delivery is one alert to one recipient on one channel, with a stab
 along on every try; a sender claims it with a conditional update and a lease."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetracker.core.db import Base, UTCDateTime
@@ -84,12 +93,14 @@ class Alert(Base):
 
 class Delivery(Base):
     """One alert to one recipient on one channel. `recipient` is the user's id for the
-    inbox and email, the robot's name for a webhook; `address` where it went."""
+    inbox and email, the robot's name for a webhook; `address` where it went. A daily
+    summary is a delivery for a day (`summary_on`) instead of an alert, sent the same way."""
 
     __tablename__ = "alert_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), index=True)
+    summary_on: Mapped[date | None] = mapped_column(Date)  # a daily summary's day
     channel: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recipient: Mapped[str] = mapped_column(String(200))
@@ -103,13 +114,17 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the inbox's
 
-    alert: Mapped[Alert] = relationship(back_populates="deliveries")
+    alert: Mapped[Alert | None] = relationship(back_populates="deliveries")
     attempts: Mapped[list["Attempt"]] = relationship(order_by="Attempt.id")
 
     __table_args__ = (
         UniqueConstraint(
             "alert_id", "channel", "recipient", name="uq_alert_deliveries_one_per_recipient"
         ),
+        UniqueConstraint(
+            "summary_on", "channel", "recipient", name="uq_alert_deliveries_one_summary"
+        ),
+        CheckConstraint("(alert_id IS NULL) <> (summary_on IS NULL)", name="alert_or_summary"),
         CheckConstraint(f"channel IN ({_CHANNELS})", name="channel_known"),
         CheckConstraint(f"status IN ({_STATUSES})", name="status_known"),
         Index(

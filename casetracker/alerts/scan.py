@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casetracker.alerts.levels import QuietHours, Raise, decide
@@ -23,6 +22,7 @@ from casetracker.calendar.service import WorkCalendar
 from casetracker.cases import deadlines, registry
 from casetracker.cases.models import Case, Clock, ClockStatus
 from casetracker.core.settings import Settings
+from casetracker.core.sql import insert_unless_present
 
 BATCH = 1000  # clocks looked at per query; a scan goes on until none is left
 
@@ -31,12 +31,6 @@ BATCH = 1000  # clocks looked at per query; a scan goes on until none is left
 class ScanResult:
     looked_at: int
     raised: int
-
-
-def _insert(session: Session, values: dict[str, Any]) -> Insert:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement: Insert = dialect.insert(Alert).values(**values).on_conflict_do_nothing()
-    return statement
 
 
 def robot_address(settings: Settings) -> str:
@@ -112,8 +106,9 @@ def _raise(
     now: datetime,
 ) -> bool:
     inserted = session.execute(
-        _insert(
+        insert_unless_present(
             session,
+            Alert,
             {
                 "clock_id": clock.id,
                 "case_id": clock.case_id,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from casetracker.alerts.deliver import deliver_pending
 from casetracker.alerts.scan import scan
+from casetracker.alerts.summary import Writer, plan
 from casetracker.core import clock
 from casetracker.core.db import session_scope
 from casetracker.core.settings import Settings
@@ -28,6 +29,7 @@ class RunResult:
     looked_at: int
     raised: int
     handed_over: int
+    summaries_planned: int = 0
 
 
 def run_once(
@@ -35,22 +37,25 @@ def run_once(
     factory: sessionmaker[Session],
     settings: Settings,
     now: Callable[[], datetime] = clock.now,
+    summary: Writer | None = None,
 ) -> RunResult:
-    """One scan (a unit of work) and then every delivery due (claimed and recorded in units
-    of their own, handed over between them)."""
+    """One scan (a unit of work: the alerts due, and with a `summary` writer the day's
+    summary when its time has come) and then every delivery due (claimed and recorded in
+    units of their own, handed over between them)."""
     with session_scope(factory) as session:
         found = scan(session=session, settings=settings, now=now())
-    handed = deliver_pending(factory=factory, settings=settings, now=now)
-    return RunResult(found.looked_at, found.raised, handed)
+        planned = plan(session=session, settings=settings, now=now()) if summary else 0
+    handed = deliver_pending(factory=factory, settings=settings, now=now, summary=summary)
+    return RunResult(found.looked_at, found.raised, handed, planned)
 
 
-def _job(factory: sessionmaker[Session], settings: Settings) -> None:
+def _job(factory: sessionmaker[Session], settings: Settings, summary: Writer | None) -> None:
     try:
-        result = run_once(factory=factory, settings=settings)
+        result = run_once(factory=factory, settings=settings, summary=summary)
     except Exception:  # a failed run is logged; the next one tries again
         log.exception("alert run failed")
         return
-    if result.raised or result.handed_over:
+    if result.raised or result.handed_over or result.summaries_planned:
         log.info(
             "alerts: %d clocks looked at, %d raised, %d handed over",
             result.looked_at,
@@ -63,12 +68,13 @@ def _every_scan(
     scheduler: BackgroundScheduler | BlockingScheduler,
     factory: sessionmaker[Session],
     settings: Settings,
+    summary: Writer | None,
 ) -> None:
     scheduler.add_job(
         _job,
         "interval",
         seconds=settings.alert_scan_seconds,
-        args=(factory, settings),
+        args=(factory, settings, summary),
         id=JOB_ID,
         max_instances=1,
         coalesce=True,
@@ -76,16 +82,20 @@ def _every_scan(
     )
 
 
-def start_background(factory: sessionmaker[Session], settings: Settings) -> BackgroundScheduler:
+def start_background(
+    factory: sessionmaker[Session], settings: Settings, summary: Writer | None = None
+) -> BackgroundScheduler:
     """The job in this process's background, every `alert_scan_seconds` (serve's default)."""
     scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
-    _every_scan(scheduler, factory, settings)
+    _every_scan(scheduler, factory, settings, summary)
     scheduler.start()
     return scheduler
 
 
-def run_forever(factory: sessionmaker[Session], settings: Settings) -> None:
+def run_forever(
+    factory: sessionmaker[Session], settings: Settings, summary: Writer | None = None
+) -> None:
     """`casetracker scheduler`: the job every `alert_scan_seconds` until stopped."""
     scheduler = BlockingScheduler(timezone="Asia/Shanghai")
-    _every_scan(scheduler, factory, settings)
+    _every_scan(scheduler, factory, settings, summary)
     scheduler.start()

@@ -19,9 +19,9 @@ from casetracker.people.models import Client, InsuredPerson
 
 
 @dataclass(frozen=True)
-class AlertText:
-    alert_id: int
-    level: str
+class Text:
+    """What a message says: a subject, a headline and its lines, and a link."""
+
     subject: str
     lines: tuple[str, ...]
     link: str
@@ -42,6 +42,12 @@ class AlertText:
     def markdown(self) -> str:
         body = "\n".join(f"> {line}" for line in self.lines[1:])
         return f"**{self.lines[0]}**\n{body}\n[打开案件]({self.link})"
+
+
+@dataclass(frozen=True)
+class AlertText(Text):
+    alert_id: int
+    level: str
 
 
 def employee(name: str | None, id_number: str | None) -> str:

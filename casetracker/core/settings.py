@@ -69,8 +69,8 @@ class Settings(BaseSettings):
     @classmethod
     def _refuse_unreadable_times(cls, value: str, info: ValidationInfo) -> str:
         parts = [] if value.strip().lower() in ("", "off", "none") else value.split("-")
-        if info.field_name == "daily_summary_at" and len(parts) != 1:
-            raise ValueError("CASETRACKER_DAILY_SUMMARY_AT 应为 HH:MM，例如 08:30")
+        if info.field_name == "daily_summary_at" and len(parts) > 1:
+            raise ValueError("CASETRACKER_DAILY_SUMMARY_AT 应为 HH:MM，例如 08:30，或 off")
         if info.field_name == "quiet_hours" and len(parts) not in (0, 2):
             raise ValueError("CASETRACKER_QUIET_HOURS 应为 HH:MM-HH:MM，例如 22:00-07:30，或 off")
         for part in parts:

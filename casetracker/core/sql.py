@@ -2,8 +2,10 @@
 
 from typing import Any, cast
 
-from sqlalchemy import Boolean, ColumnElement, literal
+from sqlalchemy import Boolean, ColumnElement, Insert, literal
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 
@@ -79,3 +81,11 @@ def ends_with(column: Any, value: str) -> ColumnElement[bool]:
     # it generically, a bound pattern unknown: every ID number scanned, 0.5 s at 100,000.
     prefix = literal(f"{escape_like(value[::-1])}%", literal_execute=True)
     return cast(ColumnElement[bool], _ends_with(column, literal(f"%{escape_like(value)}"), prefix))
+
+
+def insert_unless_present(session: Session, model: Any, values: dict[str, Any]) -> Insert:
+    """An INSERT that does nothing when a unique constraint already holds the row: of two
+    processes inserting the same row at once, one inserts and the other's is a no-op."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement: Insert = dialect.insert(model).values(**values).on_conflict_do_nothing()
+    return statement
