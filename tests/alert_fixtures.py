@@ -4,6 +4,7 @@ script), a real SMTP server (aiosmtpd), an injected clock and China-time moments
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes
@@ -29,17 +30,19 @@ class Robot:
 
     answers: list[tuple[int, dict[str, Any]]]
     received: list[tuple[dict[str, str], dict[str, Any]]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # with the query: a signature's place
     url: str = ""
 
 
-@pytest.fixture
-def robot() -> Iterator[Robot]:
+@contextmanager
+def serving_robot() -> Iterator[Robot]:
     found = Robot(answers=[])
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             found.received.append((dict(self.headers), body))
+            found.paths.append(self.path)
             status, answer = found.answers.pop(0) if found.answers else (200, {"errcode": 0})
             payload = json.dumps(answer).encode()
             self.send_response(status)
@@ -55,9 +58,25 @@ def robot() -> Iterator[Robot]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     found.url = f"http://127.0.0.1:{server.server_address[1]}/robot?key=test"
-    yield found
-    server.shutdown()
-    server.server_close()
+    try:
+        yield found
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def robot() -> Iterator[Robot]:
+    """The team's robot."""
+    with serving_robot() as found:
+        yield found
+
+
+@pytest.fixture
+def partner_robot() -> Iterator[Robot]:
+    """A 外地 partner's group robot."""
+    with serving_robot() as found:
+        yield found
 
 
 @dataclass

@@ -166,6 +166,14 @@ MATRIX: dict[Key, Expect] = {
     ("GET",  "/admin/materials"):                       Expect(303, 403, 403, 403, 200),
     ("POST", "/admin/materials"):                       Expect(303, 403, 403, 403, 303),
     ("POST", "/admin/materials/{item_id}"):             Expect(303, 403, 403, 403, 303),
+    ("GET",  "/admin/users"):                           Expect(303, 403, 403, 403, 200),
+    ("POST", "/admin/users"):                           Expect(303, 403, 403, 403, 303),
+    ("POST", "/admin/users/{user_id}/password"):        Expect(303, 403, 403, 403, 303),
+    ("POST", "/admin/users/{user_id}/unlock"):          Expect(303, 403, 403, 403, 303),
+    ("POST", "/admin/users/{user_id}/deactivate"):      Expect(303, 403, 403, 403, 303),
+    ("POST", "/admin/users/{user_id}/reactivate"):      Expect(303, 403, 403, 403, 303),
+    ("GET",  "/admin/robots"):                          Expect(303, 403, 403, 403, 200),
+    ("POST", "/admin/robots/{region_id}"):              Expect(303, 403, 403, 403, 303),
     # The API: reading for any token holder.
     ("GET",  "/api/v1/clients"):                        Expect(401, 200, 200, 200, 200),
     ("GET",  "/api/v1/insured"):                        Expect(401, 200, 200, 200, 200),
@@ -244,6 +252,8 @@ class Scene:
             "item_id": self.item_id,
             "alert_id": self.alert_id,
             "secret": "cal_not-a-feed",
+            "user_id": self.users["other"].id,
+            "region_id": self.world.remote.id,
         }
 
 
@@ -367,6 +377,22 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("POST", "/admin/materials/{item_id}"): lambda s, r: Call(
         form={"required": "true", "active": "true"}
+    ),
+    ("POST", "/admin/users"): lambda s, r: Call(
+        form={
+            "username": "newcomer",
+            "display_name": "新人",
+            "role": "specialist",
+            "email": "",
+            "password": "a-long-password",
+            "password2": "a-long-password",
+        }
+    ),
+    ("POST", "/admin/robots/{region_id}"): lambda s, r: Call(
+        form={"url": "https://oapi.dingtalk.com/robot/send?access_token=x", "kind": "dingtalk"}
+    ),
+    ("POST", "/admin/users/{user_id}/password"): lambda s, r: Call(
+        form={"password": "a-new-password", "password2": "a-new-password"}
     ),
     ("POST", "/api/v1/injury-cases"): lambda s, r: Call(
         json={

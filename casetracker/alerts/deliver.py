@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from casetracker.alerts import channels, words
 from casetracker.alerts.channels import Mail, Result
 from casetracker.alerts.models import Attempt, Channel, Delivery, DeliveryStatus, Outcome
+from casetracker.alerts.robots import Robot, by_address
 from casetracker.alerts.summary import Writer
 from casetracker.core.db import session_scope
 from casetracker.core.settings import Settings
@@ -207,7 +208,10 @@ def deliver_pending(
             if not batch:
                 return handed
             texts = _texts(session, settings, batch, summary, now())
-        outcomes = _hand_over(settings, batch, texts)
+            robots = by_address(
+                session, settings, {d.address for d in batch if d.channel == Channel.WEBHOOK}
+            )
+        outcomes = _hand_over(settings, batch, texts, robots)
         with session_scope(factory) as session:
             at = now()
             for delivery, result, message in outcomes:
@@ -257,9 +261,14 @@ def _texts(
 Outcomes = list[tuple[Claimed, Result, str]]  # each with the id of the message it went in
 
 
-def _hand_over(settings: Settings, batch: list[Claimed], texts: dict[int, words.Text]) -> Outcomes:
+def _hand_over(
+    settings: Settings,
+    batch: list[Claimed],
+    texts: dict[int, words.Text],
+    robots: dict[str, Robot],
+) -> Outcomes:
     outcomes: Outcomes = []
-    robots: dict[str, list[Claimed]] = defaultdict(list)
+    by_robot: dict[str, list[Claimed]] = defaultdict(list)
     for delivery in batch:
         text = texts.get(delivery.id)
         if text is None:  # cannot happen (alerts are never deleted); say so if it does
@@ -268,28 +277,27 @@ def _hand_over(settings: Settings, batch: list[Claimed], texts: dict[int, words.
             mail = Mail(delivery.address, text.subject, text.text, text.html, delivery.key)
             outcomes.append((delivery, channels.send_mail(settings, mail), ""))
         elif delivery.channel == Channel.WEBHOOK:
-            robots[delivery.address].append(delivery)
-    for address, waiting in robots.items():
+            by_robot[delivery.address].append(delivery)
+    for address, waiting in by_robot.items():
         for start in range(0, len(waiting), ROBOT_MERGE):
             group = waiting[start : start + ROBOT_MERGE]
-            outcomes.extend(_to_robot(settings, address, group, texts))
+            robot = robots.get(address, Robot(settings.webhook_kind, ""))
+            outcomes.extend(_to_robot(robot, address, group, texts))
     return outcomes
 
 
 def _to_robot(
-    settings: Settings, address: str, group: list[Claimed], texts: dict[int, words.Text]
+    robot: Robot, address: str, group: list[Claimed], texts: dict[int, words.Text]
 ) -> Outcomes:
     """One merged message carrying `group`'s alerts."""
     shown = [texts[d.id] for d in group]
     title = shown[0].subject if len(shown) == 1 else f"{len(shown)} 条时限提醒"
     result = channels.send_robot(
         url=address,
-        kind=settings.webhook_kind,
-        secret=settings.webhook_secret,
+        kind=robot.kind,
+        secret=robot.secret,
         title=title,
-        text="\n\n".join(
-            t.text if settings.webhook_kind == "feishu" else t.markdown for t in shown
-        ),
+        text="\n\n".join(t.text if robot.kind == "feishu" else t.markdown for t in shown),
         keys=[d.key for d in group],
     )
     message = uuid.uuid4().hex

@@ -23,6 +23,7 @@ from casetracker.cases import deadlines, registry
 from casetracker.cases.models import Case, Clock, ClockStatus
 from casetracker.core.settings import Settings
 from casetracker.core.sql import insert_unless_present
+from casetracker.people.models import Region
 
 BATCH = 1000  # clocks looked at per query; a scan goes on until none is left
 
@@ -33,19 +34,35 @@ class ScanResult:
     raised: int
 
 
-def robot_address(settings: Settings) -> str:
-    """The team's group robot, or "" when none is configured."""
-    return settings.webhook_url.strip()
-
-
 class _Audience:
     """Who receives a scan's alerts: warnings and overdue alerts go to the case's owner,
-    escalations to every active supervisor and the owner. The supervisors are read once per
-    scan, the owners come from the session's identity map after their first alert."""
+    escalations to every active supervisor and the owner; overdue alerts and escalations
+    also to the team's robot and the case's region's own. The supervisors and the regions'
+    robots are read once per scan, the owners come from the session's identity map after
+    their first alert."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, settings: Settings) -> None:
         self.session = session
+        self.team_robot = settings.webhook_url.strip()
         self._supervisors: list[User] | None = None
+        self._region_robots: dict[int, str] | None = None
+
+    def robots(self, level: Level, region_id: int) -> list[tuple[str, str]]:
+        """(recipient, address) of each robot the alert goes to."""
+        if level not in (Level.OVERDUE, Level.ESCALATION):
+            return []
+        if self._region_robots is None:
+            self._region_robots = {
+                row.id: row.robot_url
+                for row in self.session.execute(
+                    select(Region.id, Region.robot_url).where(Region.robot_url != "")
+                )
+            }
+        found = [("robot:team", self.team_robot)] if self.team_robot else []
+        own = self._region_robots.get(region_id, "").strip()
+        if own and own != self.team_robot:
+            found.append((f"robot:region:{region_id}", own))
+        return found
 
     def of(self, level: Level, owner_id: int) -> list[User]:
         owner = self.session.get(User, owner_id)
@@ -81,20 +98,17 @@ def _deliveries(
     audience: _Audience,
     alert_id: int,
     level: Level,
-    owner_id: int,
+    clock: Any,
     now: datetime,
 ) -> None:
     email_on = bool(settings.smtp_host.strip())
-    for user in audience.of(level, owner_id):
+    for user in audience.of(level, clock.owner_id):
         person = {"user_id": user.id, "recipient": f"user:{user.id}"}
         session.add(_delivery(alert_id, Channel.INBOX, now, address=user.username, **person))
         if email_on and user.email and user.alert_email:
             session.add(_delivery(alert_id, Channel.EMAIL, now, address=user.email, **person))
-    robot = robot_address(settings)
-    if robot and level in (Level.OVERDUE, Level.ESCALATION):
-        session.add(
-            _delivery(alert_id, Channel.WEBHOOK, now, recipient="robot:team", address=robot)
-        )
+    for recipient, address in audience.robots(level, clock.region_id):
+        session.add(_delivery(alert_id, Channel.WEBHOOK, now, recipient=recipient, address=address))
 
 
 def _raise(
@@ -123,7 +137,7 @@ def _raise(
     ).scalar()
     if inserted is None:  # another scanner raised it first
         return False
-    _deliveries(session, settings, audience, inserted, item.level, clock.owner_id, now)
+    _deliveries(session, settings, audience, inserted, item.level, clock, now)
     return True
 
 
@@ -137,7 +151,7 @@ def scan(*, session: Session, settings: Settings, now: datetime) -> ScanResult:
             calendars.append(deadlines.load_calendar(session))
         return calendars[0].day(day).is_workday
 
-    audience = _Audience(session)
+    audience = _Audience(session, settings)
     looked_at = raised = 0
     after_id = 0
     while True:
@@ -150,6 +164,7 @@ def scan(*, session: Session, settings: Settings, now: datetime) -> ScanResult:
                 Clock.alert_level,
                 Case.type,
                 Case.owner_id,
+                Case.region_id,
             )
             .join(Case, Case.id == Clock.case_id)
             .where(

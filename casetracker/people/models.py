@@ -20,6 +20,11 @@ class Region(Base):
     name: Mapped[str] = mapped_column(String(50), unique=True)
     is_local: Mapped[bool] = mapped_column(default=False)  # 本市
     cutoff_day: Mapped[int] = mapped_column(default=15)  # monthly declaration cut-off (1–28)
+    # Its own group robot (a 外地 partner's group), besides the team's: gets the overdue
+    # alerts and escalations of the region's cases. Kind "" means the team's kind.
+    robot_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    robot_kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    robot_secret: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     __table_args__ = (CheckConstraint("cutoff_day BETWEEN 1 AND 28", name="cutoff_day_range"),)
 
