@@ -205,4 +205,6 @@ def scan(*, session: Session, settings: Settings, now: datetime) -> ScanResult:
                 next_at=decision.next_at,
             )
         looked_at += len(clocks)
+        if len(clocks) < BATCH:  # the last batch: asking again would walk the rest for none
+            return ScanResult(looked_at, raised)
         after_id = clocks[-1].id
