@@ -110,11 +110,11 @@ class Claims:
 
 
 def claim(
-    *, session: Session, settings: Settings, now: datetime, worker: str, summaries: bool = True
+    *, session: Session, settings: Settings, now: datetime, worker: str, summaries: bool = False
 ) -> Claims:
     """Claim the deliveries due now (see the module): emails, and for each robot what its
     rate leaves it this minute, each taken apart so a robot's backlog never holds the
-    emails up. Without `summaries` (a sender that cannot write them), no daily summary."""
+    emails up. Daily summaries only with `summaries` (a sender able to write them)."""
     webhook = Delivery.channel == Channel.WEBHOOK.value
     kinds = [] if summaries else [Delivery.alert_id.is_not(None)]
     emails = _candidates(session, now, [~webhook, *kinds], CLAIM_BATCH)
