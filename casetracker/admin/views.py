@@ -89,18 +89,12 @@ def users_page(request: Request, session: DbSession) -> Response:
 @router.post("/users")
 def add_user(request: Request, session: DbSession, user: CurrentUser, form: FormFields) -> Response:
     try:
-        role = Role(form.get("role", ""))
-    except ValueError:
-        role = None
-    try:
-        if role is None:
-            raise Invalid(_("请选择角色"), field_errors={"role": _("请选择角色")})
         added = accounts.add(
             session=session,
             actor=user,
             username=form.get("username", ""),
             display_name=form.get("display_name", ""),
-            role=role,
+            role=form.get("role", ""),
             email=form.get("email", ""),
             password=form.get("password", ""),
             password2=form.get("password2", ""),

@@ -57,10 +57,11 @@ def _job(factory: sessionmaker[Session], settings: Settings, summary: Writer | N
         return
     if result.raised or result.handed_over or result.summaries_planned:
         log.info(
-            "alerts: %d clocks looked at, %d raised, %d handed over",
+            "alerts: %d clocks looked at, %d raised, %d handed over, %d summaries planned",
             result.looked_at,
             result.raised,
             result.handed_over,
+            result.summaries_planned,
         )
 
 

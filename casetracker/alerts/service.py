@@ -4,8 +4,8 @@ acknowledgement of an escalation, which ends its repeats."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from casetracker.alerts.models import Alert, Channel, Delivery, Level
@@ -21,42 +21,37 @@ class InboxItem:
     read_at: datetime | None
 
 
-def _inbox(user: User) -> list[ColumnElement[bool]]:
-    return [Delivery.channel == Channel.INBOX.value, Delivery.user_id == user.id]
+# A user's id, or the column of the enclosing query's user (a correlated count).
+UserId = int | InstrumentedAttribute[int]
+
+
+def _inbox(user_id: UserId) -> list[ColumnElement[bool]]:
+    return [Delivery.channel == Channel.INBOX.value, Delivery.user_id == user_id]
+
+
+def _unread(user_id: UserId) -> Select[int]:
+    return (
+        select(func.count())
+        .select_from(Delivery)
+        .where(*_inbox(user_id), Delivery.read_at.is_(None))
+    )
 
 
 def unread_of_user() -> ScalarSelect[int]:
     """The unread alerts of the user in the enclosing query's `users` row (the page header's
     count, read with the user: one query less on every page)."""
-    return (
-        select(func.count())
-        .select_from(Delivery)
-        .where(
-            Delivery.channel == Channel.INBOX.value,
-            Delivery.user_id == User.id,
-            Delivery.read_at.is_(None),
-        )
-        .correlate(User)
-        .scalar_subquery()
-    )
+    return _unread(User.id).correlate(User).scalar_subquery()
 
 
 def unread_count(*, session: Session, user: User) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(*_inbox(user), Delivery.read_at.is_(None))
-        )
-        or 0
-    )
+    return session.scalar(_unread(user.id)) or 0
 
 
 def inbox(
     *, session: Session, user: User, unread_only: bool, offset: int, limit: int
 ) -> tuple[list[InboxItem], int]:
     """The user's alerts, newest first, and how many match."""
-    conditions = _inbox(user) + ([Delivery.read_at.is_(None)] if unread_only else [])
+    conditions = _inbox(user.id) + ([Delivery.read_at.is_(None)] if unread_only else [])
     total = session.scalar(select(func.count()).select_from(Delivery).where(*conditions)) or 0
     rows = session.execute(
         select(Alert, Delivery.read_at)
@@ -96,7 +91,7 @@ def mark_read(*, session: Session, user: User, alert_id: int, now: datetime) -> 
     item = require_alert(session=session, user=user, alert_id=alert_id)
     session.execute(
         update(Delivery)
-        .where(*_inbox(user), Delivery.alert_id == alert_id, Delivery.read_at.is_(None))
+        .where(*_inbox(user.id), Delivery.alert_id == alert_id, Delivery.read_at.is_(None))
         .values(read_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -49,13 +49,16 @@ def plan(*, session: Session, settings: Settings, now: datetime) -> int:
         return 0  # planned (a supervisor added later in the day gets tomorrow's)
     supervisors = session.scalars(
         select(User)
-        .where(User.role == Role.SUPERVISOR, User.is_active.is_(True), User.email != "")
+        .where(
+            User.role == Role.SUPERVISOR,
+            User.is_active.is_(True),
+            User.email != "",
+            User.alert_email.is_(True),
+        )
         .order_by(User.id)
     )
     planned = 0
     for user in supervisors:
-        if not user.alert_email:
-            continue
         inserted = session.execute(
             insert_unless_present(
                 session,

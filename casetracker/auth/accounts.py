@@ -67,16 +67,19 @@ def add(
     actor: User,
     username: str,
     display_name: str,
-    role: Role,
+    role: str,
     email: str,
     password: str,
     password2: str,
 ) -> User:
+    """A new account (`role` as the form sends it); Invalid says which field is wrong."""
+    if role not in set(Role):
+        raise Invalid(_("请选择角色"), field_errors={"role": _("请选择角色")})
     address = check_email(email)
     user = service.add_user(
         session=session,
         username=username,
-        role=role,
+        role=Role(role),
         password=_same(password, password2),
         display_name=display_name.strip() or None,
         actor=actor,
