@@ -20,6 +20,10 @@ from tests.alert_fixtures import Mailbox, at, with_settings
 from tests.conftest import World, make_user, open_injury
 
 
+def _summary_deliveries(session: Session) -> list[Delivery]:
+    return list(session.scalars(select(Delivery).where(Delivery.summary_on.is_not(None))))
+
+
 def _subject(message: Message) -> str:
     return str(make_header(decode_header(message["Subject"])))
 
@@ -77,9 +81,7 @@ def test_each_supervisor_gets_one_summary_a_day_from_its_time(
     assert "安娜：已逾期 1" in body
     assert "https://ct.example/overview" in body
     assert "11010519491231002X" not in body
-    keys = {
-        d.key for d in session.scalars(select(Delivery).where(Delivery.summary_on.is_not(None)))
-    }
+    keys = {d.key for d in _summary_deliveries(session)}
     assert {str(m["Message-ID"]).strip("<>").split("@")[0] for m in sent} == keys
     run_once(
         factory=session_factory, settings=config, now=lambda: at("2026-11-25 08:30"), summary=write
@@ -107,7 +109,7 @@ def test_no_summary_is_planned_when_off_or_without_a_mail_server(
         factory=session_factory, settings=config, now=lambda: at("2026-11-24 09:00"), summary=write
     )
     assert result.summaries_planned == 0
-    assert session.scalars(select(Delivery).where(Delivery.summary_on.is_not(None))).all() == []
+    assert _summary_deliveries(session) == []
 
 
 def test_a_summary_that_could_not_go_out_is_retried_not_lost(
@@ -122,7 +124,7 @@ def test_a_summary_that_could_not_go_out_is_retried_not_lost(
     run_once(
         factory=session_factory, settings=refused, now=lambda: at("2026-11-24 08:30"), summary=write
     )
-    waiting = session.scalars(select(Delivery).where(Delivery.summary_on.is_not(None))).all()
+    waiting = _summary_deliveries(session)
     assert [d.status for d in waiting] == ["pending", "pending"]
     working = with_settings(settings, smtp_host="127.0.0.1", smtp_port=port)
     run_once(
@@ -154,5 +156,5 @@ def test_a_scheduler_without_the_writer_leaves_summaries_to_one_that_has_it(
     run_once(factory=session_factory, settings=config, now=lambda: at("2026-11-24 08:35"))
     assert box.messages == []  # claimed by none but a sender able to write it
     session.expire_all()
-    waiting = session.scalars(select(Delivery).where(Delivery.summary_on.is_not(None))).all()
+    waiting = _summary_deliveries(session)
     assert [(d.status, len(d.attempts)) for d in waiting] == [("pending", 1), ("pending", 1)]
