@@ -339,7 +339,13 @@ def _clone(
         next_ids["case"] += 1
         owner = ref["users"][rng.randrange(10)].id
         row = _shift(dict(original), delta)
-        row.update(id=case_id, client_id=client, insured_id=person_id, owner_id=owner)
+        row.update(
+            id=case_id,
+            client_id=client,
+            insured_id=person_id,
+            insured_name=person_name,
+            owner_id=owner,
+        )
         accident_day = by_case["d"][source][0]["accident_at"] - delta
         row["title"] = f"{person_name} {accident_day.astimezone(CHINA_TZ):%Y-%m-%d} 工伤"
         batch["case"].append(row)

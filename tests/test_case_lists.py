@@ -19,6 +19,7 @@ from tests.conftest import (
     fire,
     log_in,
     open_injury,
+    page_csrf,
 )
 
 
@@ -161,3 +162,31 @@ def test_the_filter_menus_list_every_client_region_and_active_specialist(
     assert "&lt;b&gt;甲&lt;/b&gt;公司" in clients
     assert world.client.name in clients
     assert " selected" not in clients
+
+
+def test_a_renamed_employee_is_found_by_the_new_name_only(
+    client: TestClient, world: World, anna: User, session: Session
+) -> None:
+    """A search by name reads the name each case carries; renaming the person in their record
+    renames it on every case of theirs in the same unit of work."""
+    first = open_injury(session, world, anna, "2026-11-20T09:00")
+    second = open_injury(session, world, anna, "2026-11-21T09:00")
+    log_in(client, anna)
+    form = {
+        "name": "李秀兰",
+        "id_number": "",
+        "client_id": str(world.client.id),
+        "hire_on": "2024-03-01",
+        "contribution_base": "8500",
+        "csrf_token": page_csrf(client),
+    }
+    renamed = client.post(f"/insured/{world.li.id}/edit", data=form)
+    assert renamed.status_code == 303, renamed.text
+
+    def listed(q: str) -> set[int]:
+        page = client.get("/cases", params={"q": q}).text
+        return {case.id for case in (first, second) if f'href="/cases/{case.id}"' in page}
+
+    assert listed("秀兰") == {first.id, second.id}
+    assert listed("李秀英") == set()
+    assert listed(LI_ID[-4:]) == {first.id, second.id}

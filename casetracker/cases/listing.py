@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
 from casetracker.cases.models import Case, Clock, ClockStatus
+from casetracker.core.sql import name_contains
 from casetracker.core.validation import parse_int
-from casetracker.people.matching import person_matches
+from casetracker.people.matching import is_id_text, person_matches
 from casetracker.people.models import Client, InsuredPerson, Region
 
 RUNNING = (ClockStatus.OPEN.value, ClockStatus.PAUSED.value)
@@ -86,8 +87,11 @@ def shown_clocks(clocks: list[ListedClock], now: datetime) -> list[ListedClock]:
 
 
 def _search(text: str) -> ColumnElement[bool]:
-    found: ColumnElement[bool] = Case.insured_id.in_(
-        select(InsuredPerson.id).where(person_matches(text))
+    text = text.strip()
+    found: ColumnElement[bool] = (
+        Case.insured_id.in_(select(InsuredPerson.id).where(person_matches(text)))
+        if is_id_text(text)
+        else name_contains(Case.insured_name, text)  # the case's copy, indexed on the case
     )
     number = parse_int(text.strip().removeprefix("#"))
     if number is not None and number > 0:

@@ -5,8 +5,19 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, false, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    event,
+    false,
+    inspect,
+    text,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from casetracker.auth.models import User
 from casetracker.calendar.periods import Unit
@@ -24,6 +35,9 @@ class Case(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     insured_id: Mapped[int | None] = mapped_column(ForeignKey("insured_people.id"), index=True)
+    # The insured person's name, copied here (kept in step on a rename, below) so that a
+    # search by name finds cases through an index on cases alone.
+    insured_name: Mapped[str] = mapped_column(String(50), default="", server_default="")
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -60,6 +74,21 @@ class Case(Base):
             sqlite_where=text("closed_at IS NULL"),
         ),
     )
+
+
+# PostgreSQL-only expression index of the case search by name (migration f3b8d1a6c904),
+# written by the same `core.sql.name_contains` as the insured search's.
+SEARCH_INDEXES = frozenset({"ix_cases_insured_name_chars"})
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_renames(session: Session, _context: object) -> None:
+    """A renamed insured person's cases carry the new name from the same flush on."""
+    for person in session.dirty:
+        if isinstance(person, InsuredPerson) and inspect(person).attrs.name.history.deleted:
+            session.connection().execute(
+                update(Case).where(Case.insured_id == person.id).values(insured_name=person.name)
+            )
 
 
 class CaseTransition(Base):

@@ -19,6 +19,7 @@ from casetracker.cases.types import GuardContext
 from casetracker.core.clock import local
 from casetracker.core.errors import Conflict, Forbidden, Invalid, NotFound
 from casetracker.core.i18n import _
+from casetracker.people.models import InsuredPerson
 from casetracker.workflows.engine import (
     ClockAction,
     FieldType,
@@ -50,6 +51,11 @@ def require_case(*, session: Session, case_id: int) -> Case:
     return case
 
 
+def _insured_name(session: Session, insured_id: int | None) -> str:
+    person = None if insured_id is None else session.get(InsuredPerson, insured_id)
+    return "" if person is None else person.name
+
+
 def open_case(
     *,
     session: Session,
@@ -78,6 +84,7 @@ def open_case(
         client_id=client_id,
         region_id=region_id,
         insured_id=insured_id,
+        insured_name=_insured_name(session, insured_id),
         owner_id=owner.id,
         opened_at=now,
     )

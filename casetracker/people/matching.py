@@ -16,11 +16,16 @@ _ID_TEXT = re.compile(r"[0-9]+X?")
 SUFFIX_MIN = 4  # fewer digits than this name too many people to be a search
 
 
+def is_id_text(text: str) -> bool:
+    """Whether `text` is looked up as (the end of) an ID number rather than as a name."""
+    return _ID_TEXT.fullmatch(text.strip().upper()) is not None
+
+
 def person_matches(text: str) -> ColumnElement[bool]:
     """The people `text` finds (an empty text finds nobody)."""
     text = text.strip()
     ident = text.upper()
-    if _ID_TEXT.fullmatch(ident):
+    if is_id_text(ident):
         if len(ident) == 18:
             return InsuredPerson.id_number == ident
         return ends_with(InsuredPerson.id_number, ident) if len(ident) >= SUFFIX_MIN else false()
