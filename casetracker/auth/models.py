@@ -1,22 +1,13 @@
 """Staff users (specialist / supervisor / admin) and their revocable API tokens."""
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casetracker.auth.roles import ROLE_LABELS as ROLE_LABELS  # (the models' callers)
+from casetracker.auth.roles import Role as Role
 from casetracker.core.db import Base, UTCDateTime
-from casetracker.core.i18n import N_
-
-
-class Role(enum.StrEnum):
-    SPECIALIST = "specialist"  # 客户维护部专员
-    SUPERVISOR = "supervisor"  # 部长 / 副主任
-    ADMIN = "admin"  # 系统管理员
-
-
-ROLE_LABELS = {Role.SPECIALIST: N_("专员"), Role.SUPERVISOR: N_("主管"), Role.ADMIN: N_("管理员")}
 
 
 class User(Base):

@@ -59,6 +59,9 @@ PROVINCES = frozenset(
 )
 
 
+_RECENT = date(2025, 1, 1)
+
+
 class InvalidIdentifier(ValueError):
     """A value that fails its standard's format or check character; the message is Chinese
     and names the problem, not the field (callers put the field's label in front)."""
@@ -80,10 +83,11 @@ def normalise_id_number(value: str, *, today: date | None = None) -> str:
     if ric.calc_check_digit(candidate) != candidate[17]:
         raise InvalidIdentifier(N_("校验位不正确"))
     try:
-        born = ric.get_birth_date(candidate)
-    except ValidationError:
+        born = birth_date(candidate)
+    except ValueError:
         raise InvalidIdentifier(N_("出生日期无效")) from None
-    if born.year < 1900 or born > (today or clock.today()):
+    # (the wall clock is read only for a birth date recent enough to be in the future)
+    if born.year < 1900 or (born > _RECENT and born > (today or clock.today())):
         raise InvalidIdentifier(N_("出生日期无效"))
     if int(candidate[:2]) not in PROVINCES:
         raise InvalidIdentifier(N_("地区码无效"))
@@ -91,8 +95,10 @@ def normalise_id_number(value: str, *, today: date | None = None) -> str:
 
 
 def birth_date(id_number: str) -> date:
-    born: date = ric.get_birth_date(id_number)
-    return born
+    """Positions 7–14 as a date (ValueError when they are none). python-stdnum's
+    `get_birth_date` says the same after cleaning the number again, at ten times the cost: a
+    month's bill checks 100,000 numbers."""
+    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
 def is_valid_id_number(value: str) -> bool:
