@@ -11,6 +11,7 @@ from casetracker.injury.models import InjuryDetails
 from casetracker.materials.models import Attachment, MaterialItem
 from casetracker.packets.models import Packet
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
+from casetracker.reconcile.models import BatchDetails, BatchItem, BillLine, ImportJob
 
 __all__ = [
     "Alert",
@@ -18,6 +19,10 @@ __all__ = [
     "Delivery",
     "ApiToken",
     "Attachment",
+    "BatchDetails",
+    "BatchItem",
+    "BillLine",
+    "ImportJob",
     "AuditEvent",
     "Base",
     "CalendarDay",

@@ -51,6 +51,8 @@ from casetracker.main import create_app
 from casetracker.materials import service as materials_service
 from casetracker.materials.models import MaterialItem
 from casetracker.packets import service as packet_service
+from casetracker.reconcile import jobs, roster_import
+from casetracker.reconcile.models import JobStatus
 from tests.conftest import (
     LI_ID,
     NOW,
@@ -174,6 +176,11 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/admin/users/{user_id}/reactivate"):      Expect(303, 403, 403, 403, 303),
     ("GET",  "/admin/robots"):                          Expect(303, 403, 403, 403, 200),
     ("POST", "/admin/robots/{region_id}"):              Expect(303, 403, 403, 403, 303),
+    # The monthly reconciliation: the specialists' and supervisors' work, not the admin's.
+    ("GET",  "/reconcile/roster"):                      Expect(303, 200, 200, 200, 403),
+    ("POST", "/reconcile/roster"):                      Expect(303, 303, 303, 303, 403),
+    ("GET",  "/reconcile/roster/{job_id}"):             Expect(303, 200, 200, 200, 403),
+    ("POST", "/reconcile/roster/{job_id}/apply"):       Expect(303, 303, 303, 303, 403),
     # The API: reading for any token holder.
     ("GET",  "/api/v1/clients"):                        Expect(401, 200, 200, 200, 200),
     ("GET",  "/api/v1/insured"):                        Expect(401, 200, 200, 200, 200),
@@ -235,6 +242,7 @@ class Scene:
     attachment_id: int
     item_id: int
     alert_id: int
+    job_id: int
     packet_id: int = 0
 
     def path_params(self) -> dict[str, object]:
@@ -254,6 +262,7 @@ class Scene:
             "secret": "cal_not-a-feed",
             "user_id": self.users["other"].id,
             "region_id": self.world.remote.id,
+            "job_id": self.job_id,
         }
 
 
@@ -307,6 +316,8 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ("GET", "/packet-assets/{name}"): lambda s, r: Call(path={"name": "packet.css"}),
     ("POST", "/login"): _login,
     ("POST", "/logout"): lambda s, r: Call(form={}),
+    ("POST", "/reconcile/roster"): lambda s, r: Call(upload=True),
+    ("POST", "/reconcile/roster/{job_id}/apply"): lambda s, r: Call(form={}),
     ("POST", "/clients/new"): lambda s, r: Call(
         form=_client_form(s, "上海新桥物流有限公司", NEW_CREDIT_CODE)
     ),
@@ -460,6 +471,21 @@ def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def _roster_job(session: Session, world: World, owner: User) -> int:
+    """A previewed roster import (Li's base changes), ready to confirm."""
+    rows = [
+        ["姓名", "身份证号", "派遣单位", "缴费基数"],
+        ["李秀英", LI_ID, world.client.name, "9100"],
+    ]
+    content = "\n".join(",".join(row) for row in rows).encode()
+    job = jobs.create(
+        session=session, kind="roster", filename="r.csv", content=content, actor=owner, now=NOW
+    )
+    roster_import.preview(session, job, lambda _stage, _rows: None)
+    job.status = JobStatus.READY.value
+    return job.id
+
+
 def make_scene(session: Session, world: World, settings: Settings, *, packet: bool) -> Scene:
     users: dict[RoleName, User] = {
         "owner": make_user(session, "anna", Role.SPECIALIST, "安娜"),
@@ -498,7 +524,15 @@ def make_scene(session: Session, world: World, settings: Settings, *, packet: bo
         select(Alert.id).where(Alert.case_id == case.id, Alert.level == "escalation")
     )
     assert alert_id is not None, "an escalation to the owner and the supervisor"
-    scene = Scene(world, users, case, attachment.id, item_id, alert_id)
+    scene = Scene(
+        world,
+        users,
+        case,
+        attachment.id,
+        item_id,
+        alert_id,
+        _roster_job(session, world, users["owner"]),
+    )
     if packet:
         made, _created = packet_service.generate(
             session=session,

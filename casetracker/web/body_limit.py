@@ -2,9 +2,10 @@
 once, and while streaming when it has none (chunked). Outermost middleware, so neither the
 CSRF check nor authentication spends work on a body that will be refused.
 
-Uploads (multipart) may carry 10 MB; any other body (a form's fields, an API's JSON) at most
-256 KB: no form or JSON body of ours comes near it, and parsing a megabyte of urlencoded
-garbage cost the CSRF check a second of CPU a request."""
+Uploads (multipart) may carry 10 MB, and a roster or bill import 50 MB (a bill of 100,000
+lines is 7 MB as .xlsx, three times that as CSV); any other body (a form's fields, an API's
+JSON) at most 256 KB: no form or JSON body of ours comes near it, and parsing a megabyte of
+urlencoded garbage cost the CSRF check a second of CPU a request."""
 
 import json
 
@@ -15,6 +16,8 @@ from casetracker.core.i18n import _
 # The largest upload (10 MB) plus the multipart envelope and the form's other fields.
 MAX_BODY_BYTES = 10 * 1024 * 1024 + 256 * 1024
 MAX_FIELDS_BYTES = 256 * 1024  # a body that is not an upload
+MAX_IMPORT_BYTES = 50 * 1024 * 1024 + 256 * 1024
+IMPORT_PATHS = ("/reconcile/", "/api/v1/reconcile/")  # where rosters and bills are uploaded
 
 
 class BodyTooLarge(Exception):
@@ -23,7 +26,11 @@ class BodyTooLarge(Exception):
 
 def _limit(scope: Scope, largest: int) -> int:
     kind = dict(scope["headers"]).get(b"content-type", b"").lower()
-    return largest if kind.startswith(b"multipart/form-data") else min(largest, MAX_FIELDS_BYTES)
+    if not kind.startswith(b"multipart/form-data"):
+        return min(largest, MAX_FIELDS_BYTES)
+    if largest == MAX_BODY_BYTES and str(scope["path"]).startswith(IMPORT_PATHS):
+        return MAX_IMPORT_BYTES
+    return largest
 
 
 def _refusal(path: str, limit: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
