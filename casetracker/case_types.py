@@ -12,6 +12,9 @@ from casetracker.injury import api as injury_api
 from casetracker.injury import views as injury_views
 from casetracker.injury.case_type import CASE_TYPE as INJURY
 from casetracker.packets import render
+from casetracker.people import panels as person_panels
+from casetracker.reconcile import views as reconcile_views
+from casetracker.reconcile.case_type import CASE_TYPE as MONTHLY_BATCH
 from casetracker.web import templating
 
 _ROUTERS: dict[str, tuple[APIRouter, ...]] = {}
@@ -24,6 +27,8 @@ def register(case_type: CaseType, *routers: APIRouter) -> None:
         templating.add_templates_dir(case_type.templates_dir)
     if case_type.forms_dir is not None:
         render.add_forms_dir(case_type.forms_dir)
+    for panel in case_type.person_panels:
+        person_panels.register(panel)
 
 
 def unregister(name: str) -> None:
@@ -37,3 +42,4 @@ def routers() -> list[APIRouter]:
 
 
 register(INJURY, injury_views.router, injury_api.router)  # 工伤
+register(MONTHLY_BATCH, reconcile_views.router)  # 月度增减员

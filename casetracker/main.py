@@ -37,7 +37,6 @@ from casetracker.packets import api as packet_api
 from casetracker.packets import views as packet_views
 from casetracker.people import api as people_api
 from casetracker.people import views as people_views
-from casetracker.reconcile import views as reconcile_views
 from casetracker.web import errors, fonts
 from casetracker.web.body_limit import BodyLimit
 from casetracker.web.csrf import csrf_protect
@@ -134,7 +133,6 @@ def create_app(
         alerts_views.router,
         overview_api.router,
         overview_views.router,
-        reconcile_views.router,
     ):
         app.include_router(router)
     return app

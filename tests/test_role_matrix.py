@@ -51,8 +51,10 @@ from casetracker.main import create_app
 from casetracker.materials import service as materials_service
 from casetracker.materials.models import MaterialItem
 from casetracker.packets import service as packet_service
+from casetracker.reconcile import batch as batch_service
 from casetracker.reconcile import jobs, roster_import
-from casetracker.reconcile.models import JobStatus
+from casetracker.reconcile.classes import Month
+from casetracker.reconcile.models import BatchItem, JobStatus
 from tests.conftest import (
     LI_ID,
     NOW,
@@ -181,6 +183,14 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/reconcile/roster"):                      Expect(303, 303, 303, 303, 403),
     ("GET",  "/reconcile/roster/{job_id}"):             Expect(303, 200, 200, 200, 403),
     ("POST", "/reconcile/roster/{job_id}/apply"):       Expect(303, 303, 303, 303, 403),
+    ("GET",  "/reconcile"):                             Expect(303, 200, 200, 200, 403),
+    ("POST", "/reconcile/batches"):                     Expect(303, 303, 303, 303, 403),
+    ("GET",  "/reconcile/bills/{job_id}"):              Expect(303, 200, 200, 200, 403),
+    # A batch's work is its owner's and the supervisors', like any case's.
+    ("POST", "/reconcile/batches/{case_id}/bill"):      Expect(303, 303, 403, 303, 403),
+    ("POST", "/reconcile/bills/{job_id}/apply"):        Expect(303, 303, 403, 303, 403),
+    ("POST", "/reconcile/batches/{case_id}/items/{item_id}"):
+                                                        Expect(303, 303, 403, 303, 403),
     # The API: reading for any token holder.
     ("GET",  "/api/v1/clients"):                        Expect(401, 200, 200, 200, 200),
     ("GET",  "/api/v1/insured"):                        Expect(401, 200, 200, 200, 200),
@@ -231,6 +241,15 @@ NO_SIGN_IN: frozenset[Key] = frozenset(
 # --- the rows each cell works on ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BatchScene:
+    """The owner's monthly batch, a bill read and waiting to be confirmed, and one item."""
+
+    case_id: int
+    job_id: int
+    item_id: int
+
+
 @dataclass
 class Scene:
     """Fresh rows for one cell: the world's client and people, four users, the owner's case
@@ -243,6 +262,7 @@ class Scene:
     item_id: int
     alert_id: int
     job_id: int
+    batch: "BatchScene"
     packet_id: int = 0
 
     def path_params(self) -> dict[str, object]:
@@ -318,6 +338,20 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ("POST", "/logout"): lambda s, r: Call(form={}),
     ("POST", "/reconcile/roster"): lambda s, r: Call(upload=True),
     ("POST", "/reconcile/roster/{job_id}/apply"): lambda s, r: Call(form={}),
+    ("POST", "/reconcile/batches"): lambda s, r: Call(
+        form={"region_id": str(s.world.remote.id), "month": "2026-11"}
+    ),
+    ("GET", "/reconcile/bills/{job_id}"): lambda s, r: Call(path={"job_id": s.batch.job_id}),
+    ("POST", "/reconcile/batches/{case_id}/bill"): lambda s, r: Call(
+        path={"case_id": s.batch.case_id}, upload=True
+    ),
+    ("POST", "/reconcile/bills/{job_id}/apply"): lambda s, r: Call(
+        path={"job_id": s.batch.job_id}, form={}
+    ),
+    ("POST", "/reconcile/batches/{case_id}/items/{item_id}"): lambda s, r: Call(
+        path={"case_id": s.batch.case_id, "item_id": s.batch.item_id},
+        form={"resolution": "ignored", "reason": "已向社保局核实"},
+    ),
     ("POST", "/clients/new"): lambda s, r: Call(
         form=_client_form(s, "上海新桥物流有限公司", NEW_CREDIT_CODE)
     ),
@@ -486,6 +520,29 @@ def _roster_job(session: Session, world: World, owner: User) -> int:
     return job.id
 
 
+def _batch(session: Session, world: World, owner: User) -> BatchScene:
+    case = batch_service.open_batch(
+        session=session, region_id=world.local.id, month=Month(2026, 11), owner=owner, now=NOW
+    )
+    bill = [["姓名", "证件号码", "申报基数"], ["李秀英", LI_ID, "8500"]]
+    content = "\n".join(",".join(row) for row in bill).encode()
+    job = jobs.create(
+        session=session,
+        kind="bill",
+        filename="bill.csv",
+        content=content,
+        actor=owner,
+        now=NOW,
+        case_id=case.id,
+    )
+    batch_service.bill_preview(session, job, lambda _stage, _rows: None)
+    job.status = JobStatus.READY.value
+    item = BatchItem(case_id=case.id, category="to_enroll", id_number=LI_ID, name="李秀英")
+    session.add(item)
+    session.flush()
+    return BatchScene(case.id, job.id, item.id)
+
+
 def make_scene(session: Session, world: World, settings: Settings, *, packet: bool) -> Scene:
     users: dict[RoleName, User] = {
         "owner": make_user(session, "anna", Role.SPECIALIST, "安娜"),
@@ -532,6 +589,7 @@ def make_scene(session: Session, world: World, settings: Settings, *, packet: bo
         item_id,
         alert_id,
         _roster_job(session, world, users["owner"]),
+        _batch(session, world, users["owner"]),
     )
     if packet:
         made, _created = packet_service.generate(

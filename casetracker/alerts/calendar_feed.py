@@ -65,7 +65,7 @@ def feed(*, session: Session, settings: Settings, secret: str, now: datetime) ->
     rows = session.execute(
         select(Clock, Case, Client.name, InsuredPerson.name, InsuredPerson.id_number)
         .join(Case, Case.id == Clock.case_id)
-        .join(Client, Client.id == Case.client_id)
+        .outerjoin(Client, Client.id == Case.client_id)
         .outerjoin(InsuredPerson, InsuredPerson.id == Case.insured_id)
         .where(Case.owner_id == user.id, Clock.status == ClockStatus.OPEN.value)
         .order_by(Clock.due_at)
@@ -79,7 +79,7 @@ def feed(*, session: Session, settings: Settings, secret: str, now: datetime) ->
         event.add("dtend", row.due_at)
         event.add("summary", f"【时限】#{case.id} {label}")
         lines = (
-            f"客户：{client}",
+            f"客户：{client or '—'}",
             f"员工：{words.employee(person, id_number)}",
             f"案件：{case.title}",
             f"{base}/cases/{case.id}",

@@ -64,7 +64,7 @@ def describe(*, session: Session, settings: Settings, alert_ids: list[int]) -> d
     rows = session.execute(
         select(Alert, Case, Client.name, InsuredPerson.name, InsuredPerson.id_number)
         .join(Case, Case.id == Alert.case_id)
-        .join(Client, Client.id == Case.client_id)
+        .outerjoin(Client, Client.id == Case.client_id)
         .outerjoin(InsuredPerson, InsuredPerson.id == Case.insured_id)
         .where(Alert.id.in_(alert_ids))
     ).all()
@@ -81,7 +81,7 @@ def describe(*, session: Session, settings: Settings, alert_ids: list[int]) -> d
             subject=f"【{level}】案件 #{case.id} {clock} {_due(alert.due_at)}",
             lines=(
                 f"【{level}{repeat}】案件 #{case.id}：{clock}",
-                f"客户：{client}",
+                f"客户：{client or '—'}",
                 f"员工：{employee(person, id_number)}",
                 f"时限：{clock}，{_due(alert.due_at)} 到期",
                 f"提醒级别：{level}",

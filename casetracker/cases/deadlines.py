@@ -43,6 +43,9 @@ def candidate_rules(
     *, session: Session, case: Case, spec: ClockSpec, fields: dict[str, Any]
 ) -> list[Rule]:
     rules = [Rule("default", spec.unit, spec.length, spec.basis)]
+    if spec.length_rule is not None:  # the case type works it out (a region's cut-off day)
+        length, basis = registry.get(case.type).length_rules[spec.length_rule](session, case)
+        rules = [Rule("region", spec.unit, length, basis)]
     for field_name, length in spec.variants:
         if fields.get(field_name) is True:
             rules = [Rule("variant", spec.unit, length, spec.basis)]

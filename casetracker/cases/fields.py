@@ -1,6 +1,8 @@
 """Validation of the fields a transition requires, with messages that name each field."""
 
+import re
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from casetracker.core.clock import CHINA_TZ
@@ -44,6 +46,8 @@ def _parse(spec: FieldSpec, value: Any, now: datetime) -> Any:
         if "\x00" in text:
             raise ValueError(_("含有不允许的控制字符"))
         return text
+    if spec.type is FieldType.MONEY:
+        return parse_money(text)
     if spec.type is FieldType.DATE:
         day = parse_day(text)  # within the years every date must lie in
         if day > now.astimezone(CHINA_TZ).date():
@@ -102,5 +106,22 @@ def event_time(transition: TransitionSpec, values: dict[str, Any], now: datetime
     return now
 
 
+_MONEY = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
+
+
+def parse_money(text: str) -> Decimal:
+    """Yuan to the cent, not negative: 12345.67 or 12,345.67 (ValueError otherwise)."""
+    cleaned = text.replace(",", "").replace("，", "").strip()
+    if not _MONEY.fullmatch(cleaned):
+        raise ValueError(_("应为金额（元，最多两位小数），如 12345.67"))
+    return Decimal(cleaned).quantize(Decimal("0.01"))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in values.items()}
+    return {k: _jsonable(v) for k, v in values.items()}

@@ -62,8 +62,8 @@ class ListedCase:
     state: str
     version: int
     title: str
-    client_id: int
-    client: str
+    client_id: int | None
+    client: str | None
     insured_id: int | None
     region_id: int
     region: str
@@ -162,7 +162,7 @@ _NAMES = (
 def _named(query: Select[Any], source: Any) -> Select[Any]:
     """Joined with the names of the cases' clients, regions and owners."""
     return (
-        query.join(Client, Client.id == source.client_id)
+        query.outerjoin(Client, Client.id == source.client_id)
         .join(Region, Region.id == source.region_id)
         .join(User, User.id == source.owner_id)
     )

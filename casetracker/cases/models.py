@@ -33,7 +33,8 @@ class Case(Base):
     state: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(default=1)  # optimistic lock
     title: Mapped[str] = mapped_column(String(200), default="")
-    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    # None for a case of no one client (a region's monthly batch).
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     insured_id: Mapped[int | None] = mapped_column(ForeignKey("insured_people.id"), index=True)
     # The insured person's name, copied here (kept in step on a rename, below) so that a
     # search by name finds cases through an index on cases alone.
@@ -46,7 +47,7 @@ class Case(Base):
     # whenever a clock changes, so lists order and filter cases by an index.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    client: Mapped[Client] = relationship()
+    client: Mapped[Client | None] = relationship()
     insured: Mapped[InsuredPerson | None] = relationship()
     region: Mapped[Region] = relationship()
     owner: Mapped[User] = relationship()

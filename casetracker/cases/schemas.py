@@ -106,8 +106,8 @@ class CaseOut(BaseModel):
     waiting_for: str | None
     version: int
     title: str
-    client_id: int
-    client: str
+    client_id: int | None  # None: a case of no one client (a monthly batch)
+    client: str | None
     insured_id: int | None
     region_id: int
     region: str
@@ -134,8 +134,8 @@ class CaseSummaryOut:
     waiting_for: str | None
     version: int
     title: str
-    client_id: int
-    client: str
+    client_id: int | None  # None: a case of no one client (a monthly batch)
+    client: str | None
     insured_id: int | None
     region_id: int
     region: str
@@ -315,7 +315,7 @@ def case_out(case: Case, user: User, now: datetime) -> CaseOut:
         version=case.version,
         title=case.title,
         client_id=case.client_id,
-        client=case.client.name,
+        client=case.client.name if case.client else None,
         insured_id=case.insured_id,
         region_id=case.region_id,
         region=case.region.name,

@@ -60,7 +60,7 @@ def open_case(
     *,
     session: Session,
     case_type: str,
-    client_id: int,
+    client_id: int | None,
     region_id: int,
     owner: User,
     event_at: datetime,
@@ -296,13 +296,15 @@ def fire(
     _check_chronology(workflow, case, spec, event_at)
     if len(note) > 2000 or "\x00" in note:
         raise Invalid(_("备注过长或含有不允许的字符"))
-    checks = registry.get(case.type).guards
+    case_type = registry.get(case.type)
     for guard in spec.guards:
-        refusal = checks[guard.name](
+        refusal = case_type.guards[guard.name](
             GuardContext(session=session, case=case, fields=values, now=now)
         )
         if refusal:
             raise Invalid(refusal)
+    if (effect := case_type.effects.get(spec.name)) is not None:
+        effect(session, case, values, actor, now)
 
     source = case.state
     before = {"state": source, "version": case.version}

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from casetracker.cases.models import Case
+from casetracker.people.panels import PersonPanel
 from casetracker.workflows.engine import FieldSpec, Label, Workflow
 
 
@@ -30,6 +31,18 @@ class GuardContext:
 GuardCheck = Callable[[GuardContext], str | None]
 # The type's own facts about a case (the injury's accident report), for its details partial.
 DetailsLoader = Callable[[Session, Case], object | None]
+
+
+# A clock's length worked out from the case (e.g. from its region's cut-off day): the length
+# in the clock's unit and the basis the explanation cites.
+LengthRule = Callable[[Session, Case], tuple[int, str]]
+
+
+# What a type does when one of its transitions fires, besides the engine's state, clocks and
+# timeline (a batch's bill import stores the bill's lines): given the case before it moves, the
+# transition's checked fields, the actor and now. It runs after the guards pass and before the
+# case moves; it checks before it writes, and a refusal (a DomainError) changes nothing.
+Effect = Callable[[Session, Case, Mapping[str, Any], Any, datetime], None]
 
 
 # What a packet still lacks to be complete, in both languages: the packet prints the Chinese
@@ -117,6 +130,12 @@ class CaseType:
     # `templates/` and `forms/` (a duty shipped as a separate package, the tests' own type).
     templates_dir: Path | None = None
     forms_dir: Path | None = None
+    # The implementation of every `ClockSpec.length_rule` its workflow names.
+    length_rules: Mapping[str, LengthRule] = field(default_factory=dict)
+    # Its own work when a transition fires, by transition name.
+    effects: Mapping[str, Effect] = field(default_factory=dict)
+    # Sections it adds to an insured person's page.
+    person_panels: tuple[PersonPanel, ...] = ()
 
     @property
     def name(self) -> str:
@@ -140,6 +159,15 @@ class CaseType:
         with one name."""
         named = {g.name for t in self.workflow.transitions for g in t.guards}
         found = [f"guard {name} has no implementation" for name in sorted(named - set(self.guards))]
+        transitions = {t.name for t in self.workflow.transitions}
+        found += [
+            f"effect {name} names no transition" for name in sorted(set(self.effects) - transitions)
+        ]
+        rules = {c.length_rule for c in self.workflow.clocks if c.length_rule}
+        found += [
+            f"length rule {name} has no implementation"
+            for name in sorted(rules - set(self.length_rules))
+        ]
         names = [p.name for p in self.packets]
         found += [
             f"packet {n} listed twice" for n in sorted({n for n in names if names.count(n) > 1})

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from casetracker.auth.models import User
 from casetracker.core.errors import Invalid
 from casetracker.core.validation import PositiveId, blank_to_none
+from casetracker.people import panels
 from casetracker.people import service as people_service
 from casetracker.people.models import Client, InsuredPerson
 from casetracker.people.schemas import ClientForm, InsuredForm
@@ -254,7 +255,11 @@ def insured_detail(
     full = people_service.show_full_id(
         session=session, person=person, actor=user, settings=settings, via="insured_detail"
     )
-    return render(request, "people/insured_detail.html", {"person": person, "full_id": full})
+    return render(
+        request,
+        "people/insured_detail.html",
+        {"person": person, "full_id": full, "panels": panels.shown(session, person)},
+    )
 
 
 @router.get("/insured/{person_id}/edit")

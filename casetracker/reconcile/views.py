@@ -1,24 +1,32 @@
 """Pages of the monthly reconciliation: the roster import (upload, progress, preview,
-confirm)."""
+confirm); the monthly batches (the list and the opening form, the bill's upload, progress
+and confirmation, each difference's resolution; a batch itself is a case page)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from casetracker.auth.models import Role, User
+from casetracker.cases import service as case_service
+from casetracker.cases.models import Case
 from casetracker.core import clock
 from casetracker.core.errors import DomainError, Invalid
-from casetracker.reconcile import jobs, roster_import
-from casetracker.reconcile.models import ImportJob
+from casetracker.core.i18n import _
+from casetracker.people import service as people_service
+from casetracker.reconcile import batch, jobs, roster_import
+from casetracker.reconcile.classes import Month
+from casetracker.reconcile.models import BatchDetails, ImportJob, JobStatus
 from casetracker.web.deps import DbSession, RowId, require_role
 from casetracker.web.templating import render
 from casetracker.web.uploads import read_import
+from casetracker.workflows.monthly_batch import TYPE, WORKFLOW
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Worker = Annotated[User, Depends(require_role(Role.SPECIALIST, Role.SUPERVISOR))]
 
 
@@ -97,3 +105,190 @@ def apply_roster(request: Request, session: DbSession, user: Worker, job_id: Row
         session.refresh(job)
         return _job_page(request, session, job, exc.message, exc.status_code)
     return RedirectResponse(f"/reconcile/roster/{job.id}", 303)
+
+
+# --- the monthly batches ----------------------------------------------------------------
+
+
+def _home(
+    request: Request,
+    session: Session,
+    error: str = "",
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    batches = session.execute(
+        select(Case, BatchDetails)
+        .join(BatchDetails, BatchDetails.case_id == Case.id)
+        .order_by(BatchDetails.month.desc(), Case.id.desc())
+        .limit(100)
+    ).all()
+    return render(
+        request,
+        "reconcile/home.html",
+        {
+            "batches": batches,
+            "regions": people_service.list_regions(session=session),
+            "error": error,
+            "values": values or {"month": clock.local(clock.now()).strftime("%Y-%m")},
+            "open_items": lambda case_id: batch.open_items(session, case_id),
+            "state_label": WORKFLOW.state_label,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/reconcile")
+def home(request: Request, session: DbSession, _user: Worker) -> Response:
+    return _home(request, session)
+
+
+@router.post("/reconcile/batches")
+def open_batch(
+    request: Request,
+    session: DbSession,
+    user: Worker,
+    region_id: Annotated[str, Form(max_length=12)] = "",
+    month: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    values = {"region_id": region_id, "month": month}
+    try:
+        wanted = Month.parse(month)
+    except ValueError:
+        return _home(request, session, _("月份应写成 YYYY-MM，如 2026-11"), values, 422)
+    try:
+        with session.begin_nested():
+            case = batch.open_batch(
+                session=session,
+                region_id=int(region_id) if region_id.isdigit() else 0,
+                month=wanted,
+                owner=user,
+                now=clock.now(),
+            )
+    except DomainError as exc:
+        return _home(request, session, exc.message, values, exc.status_code)
+    return RedirectResponse(f"/cases/{case.id}", 303)
+
+
+def _batch_case(session: Session, case_id: int, user: User) -> Case:
+    case = case_service.require_case(session=session, case_id=case_id)
+    if case.type != TYPE:
+        raise Invalid(_("案件 #{id} 不是月度批次").format(id=case_id))
+    case_service.require_may_act(case, user)
+    return case
+
+
+@router.post("/reconcile/batches/{case_id}/bill")
+async def upload_bill(
+    request: Request,
+    session: DbSession,
+    user: Worker,
+    background: BackgroundTasks,
+    case_id: RowId,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    case = await run_in_threadpool(_batch_case, session, case_id, user)
+    content = await read_import(file)
+    job = await run_in_threadpool(
+        lambda: jobs.create(
+            session=session,
+            kind=batch.BILL,
+            filename=file.filename or "bill",
+            content=content,
+            actor=user,
+            now=clock.now(),
+            case_id=case.id,
+        )
+    )
+    background.add_task(jobs.run, request.app.state.sessionmaker, job.id, batch.bill_preview)
+    return RedirectResponse(f"/reconcile/bills/{job.id}", 303)
+
+
+def _bill_page(
+    request: Request, session: Session, job: ImportJob, error: str = "", status_code: int = 200
+) -> Response:
+    rosters = session.scalars(
+        select(ImportJob)
+        .where(
+            ImportJob.kind == roster_import.KIND,
+            ImportJob.status.in_((JobStatus.READY.value, JobStatus.APPLIED.value)),
+        )
+        .order_by(ImportJob.id.desc())
+        .limit(20)
+    ).all()
+    return render(
+        request,
+        "reconcile/bill_job.html",
+        {
+            "job": job,
+            "error": error,
+            "stale": jobs.is_stale(job, clock.now()),
+            "rosters": rosters,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/reconcile/bills/{job_id}")
+def bill_job(request: Request, session: DbSession, _user: Worker, job_id: RowId) -> Response:
+    return _bill_page(
+        request, session, jobs.require(session=session, job_id=job_id, kind=batch.BILL)
+    )
+
+
+@router.post("/reconcile/bills/{job_id}/apply")
+def apply_bill(
+    request: Request,
+    session: DbSession,
+    user: Worker,
+    job_id: RowId,
+    roster_job_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """Store the bill and reconcile it, one unit of work: `import_bill`, then `reconcile`
+    (against the people held here, or against an uploaded roster)."""
+    job = jobs.require(session=session, job_id=job_id, kind=batch.BILL)
+    try:
+        with session.begin_nested():
+            assert job.case_id is not None
+            case = _batch_case(session, job.case_id, user)
+            now = clock.now()
+            steps = (
+                ("import_bill", {"job_id": str(job.id)}),
+                ("reconcile", {"roster_job_id": roster_job_id}),
+            )
+            for name, fields in steps:
+                case = case_service.fire(
+                    session=session,
+                    case=case,
+                    transition=name,
+                    version=case.version,
+                    raw_fields=fields,
+                    actor=user,
+                    now=now,
+                )
+    except DomainError as exc:
+        session.refresh(job)
+        return _bill_page(request, session, job, exc.message, exc.status_code)
+    return RedirectResponse(f"/cases/{case.id}#items", 303)
+
+
+@router.post("/reconcile/batches/{case_id}/items/{item_id}")
+def resolve_item(
+    session: DbSession,
+    user: Worker,
+    case_id: RowId,
+    item_id: RowId,
+    resolution: Annotated[str, Form(max_length=20)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    case = _batch_case(session, case_id, user)
+    batch.resolve(
+        session=session,
+        case=case,
+        item_id=item_id,
+        resolution=resolution,
+        reason=reason,
+        actor=user,
+        now=clock.now(),
+    )
+    return RedirectResponse(f"/cases/{case_id}#item-{item_id}", 303)

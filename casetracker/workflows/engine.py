@@ -35,6 +35,7 @@ class FieldType(enum.StrEnum):
     BOOL = "bool"
     TEXT = "text"
     LIST = "list"
+    MONEY = "money"  # yuan to the cent, a Decimal
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,9 @@ class ClockSpec:
     # The length is a local regulation: each region sets its own (an overriding ClockTerm).
     regional: bool = False
     alerts: AlertSpec = DEFAULT_ALERTS
+    # The case type works the length out from the case (a region's monthly cut-off day):
+    # the name of one of its `CaseType.length_rules`, which replaces `length` and `basis`.
+    length_rule: str | None = None
 
 
 @dataclass(frozen=True)
