@@ -20,7 +20,7 @@ from casetracker.cases import service as case_service
 from casetracker.core.clock import CHINA_TZ
 from casetracker.reconcile import batch, jobs, roster_import
 from casetracker.reconcile.classes import Month
-from casetracker.reconcile.models import BatchItem, JobStatus
+from casetracker.reconcile.models import BatchItem
 from tests.conftest import World
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -48,10 +48,9 @@ def test_a_sample_month_through_the_app_gives_its_expected_items(
         actor=anna,
         now=NOW,
     )
-    roster_import.preview(session, job, lambda _stage, _rows: None)
+    jobs.check_now(session=session, job=job, work=roster_import.preview)
     reasons = {e["reason"] for e in job.result["errors"]}  # (no client of the sample exists)
     assert all(r.startswith(("离职日期早于入职日期", "派遣单位不在客户名单中")) for r in reasons)
-    job.status = JobStatus.READY.value
     case = batch.open_batch(
         session=session, region_id=world.local.id, month=Month.parse(expected["month"]),
         owner=anna, now=NOW,
@@ -65,8 +64,7 @@ def test_a_sample_month_through_the_app_gives_its_expected_items(
         now=NOW,
         case_id=case.id,
     )
-    batch.bill_preview(session, bill, lambda _stage, _rows: None)
-    bill.status = JobStatus.READY.value
+    jobs.check_now(session=session, job=bill, work=batch.bill_preview)
     steps = (
         ("import_bill", {"job_id": str(bill.id)}),
         ("reconcile", {"roster_job_id": str(job.id)}),

@@ -54,7 +54,7 @@ from casetracker.packets import service as packet_service
 from casetracker.reconcile import batch as batch_service
 from casetracker.reconcile import jobs, roster_import
 from casetracker.reconcile.classes import Month
-from casetracker.reconcile.models import BatchItem, JobStatus
+from casetracker.reconcile.models import BatchItem
 from tests.conftest import (
     LI_ID,
     NOW,
@@ -515,8 +515,7 @@ def _roster_job(session: Session, world: World, owner: User) -> int:
     job = jobs.create(
         session=session, kind="roster", filename="r.csv", content=content, actor=owner, now=NOW
     )
-    roster_import.preview(session, job, lambda _stage, _rows: None)
-    job.status = JobStatus.READY.value
+    jobs.check_now(session=session, job=job, work=roster_import.preview)
     return job.id
 
 
@@ -535,8 +534,7 @@ def _batch(session: Session, world: World, owner: User) -> BatchScene:
         now=NOW,
         case_id=case.id,
     )
-    batch_service.bill_preview(session, job, lambda _stage, _rows: None)
-    job.status = JobStatus.READY.value
+    jobs.check_now(session=session, job=job, work=batch_service.bill_preview)
     item = BatchItem(case_id=case.id, category="to_enroll", id_number=LI_ID, name="李秀英")
     session.add(item)
     session.flush()

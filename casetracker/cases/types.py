@@ -107,7 +107,9 @@ class CaseType:
     - `workflow`: its declarative state machine (`casetracker/workflows/<type>.py`).
     - `guards`: the implementation of every guard the workflow names.
     - `details_template` / `load_details`: the partial the case page and the packets
-      include with what `load_details` returns (None: the type has no details table).
+      include with what `load_details` returns (None: the type has no details table);
+      `details_template` adds facts to the case's facts list, `sections_template` whole
+      sections after it.
     - `nav`: header links (its intake page).
     - `packets`: the packets it prints.
     - `audit_labels`: names for its own audit actions besides its transitions (which are
@@ -122,6 +124,8 @@ class CaseType:
     guards: Mapping[str, GuardCheck] = field(default_factory=dict)
     details_template: str | None = None
     load_details: DetailsLoader | None = None
+    # Sections of its own on the case page, after the facts (a batch's bill and items).
+    sections_template: str | None = None
     nav: tuple[NavEntry, ...] = ()
     packets: tuple[PacketSpec, ...] = ()
     audit_labels: Mapping[str, str] = field(default_factory=dict)

@@ -2,7 +2,7 @@
 lines, reconciling them with the insured people held here and with last month's
 declarations, and the items' resolutions."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
@@ -91,12 +91,9 @@ def _table(job: ImportJob) -> Table:
     return read_table(read_sheets(job.content, job.filename), job.filename)
 
 
-def bill_preview(session: Session, job: ImportJob, progress: Callable[[str, int], None]) -> None:
+def bill_preview(session: Session, job: ImportJob, table: Table) -> None:
     """The job's work: what the bill holds (lines, periods, total) and which rows cannot be
     read, for the page to show before the bill is stored."""
-    table = _table(job)
-    job.rows_read = len(table.records) + len(table.problems)
-    progress(N_("正在汇总账单"), job.rows_read)
     periods: dict[str, int] = {}
     for line in table.records:
         key = f"{line.period or '—'} {line.pay_type or NORMAL}"

@@ -17,14 +17,15 @@ from casetracker.core import clock
 from casetracker.core.db import session_scope
 from casetracker.core.errors import NotFound
 from casetracker.core.i18n import N_, _
-from casetracker.reconcile.files import UnreadableFile
+from casetracker.reconcile.files import UnreadableFile, read_sheets
 from casetracker.reconcile.models import ImportJob, JobStatus
+from casetracker.reconcile.records import Table, read_table
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
-# What a job does once its file is stored: given a unit of work, the job, and a way to report
-# progress (stage, rows read), it fills `job.result` and says whether the job is ready.
-Work = Callable[[Session, ImportJob, Callable[[str, int], None]], None]
+# What a job does once its file is read: given a unit of work, the job and the file's rows, it
+# checks them and keeps the preview in `job.result`.
+Work = Callable[[Session, ImportJob, Table], None]
 
 
 def create(
@@ -69,23 +70,23 @@ def is_stale(job: ImportJob, now: datetime) -> bool:
 
 def run(factory: sessionmaker[Session], job_id: int, work: Work) -> None:
     """Read and check a stored upload; the outcome (ready, or failed with the reason) is
-    recorded whatever happens."""
-
-    def progress(stage: str, rows: int) -> None:
-        with session_scope(factory) as session:
-            session.execute(
-                update(ImportJob)
-                .where(ImportJob.id == job_id)
-                .values(stage=stage, rows_read=rows, updated_at=clock.now())
-            )
-
-    progress(N_("正在读取文件"), 0)
+    recorded whatever happens. The file is read outside any transaction and each report of
+    progress is a unit of work of its own, so no transaction waits for another (SQLite
+    allows one writer; PostgreSQL would lock the job's row)."""
     try:
+        progress(factory, job_id, N_("正在读取文件"), 0, JobStatus.RUNNING.value)
         with session_scope(factory) as session:
             job = session.get(ImportJob, job_id)
             assert job is not None
-            job.status = JobStatus.RUNNING.value
-            work(session, job, progress)
+            content, filename = job.content, job.filename
+        table = read_table(read_sheets(content, filename), filename)
+        rows = len(table.records) + len(table.problems)
+        progress(factory, job_id, N_("正在核对"), rows, JobStatus.RUNNING.value)
+        with session_scope(factory) as session:
+            job = session.get(ImportJob, job_id)
+            assert job is not None
+            work(session, job, table)
+            job.rows_read = rows
             job.status = JobStatus.READY.value
             job.stage = N_("已读取，等待确认")
             job.updated_at = clock.now()
@@ -94,6 +95,27 @@ def run(factory: sessionmaker[Session], job_id: int, work: Work) -> None:
     except Exception:
         log.exception("import job %s failed", job_id)
         _fail(factory, job_id, N_("读取时出错，请重新上传；如再次出错请联系管理员"))
+
+
+def check_now(*, session: Session, job: ImportJob, work: Work) -> None:
+    """`run`'s reading and checking in the caller's unit of work, without its progress
+    reports (a script, a test)."""
+    table = read_table(read_sheets(job.content, job.filename), job.filename)
+    work(session, job, table)
+    job.rows_read = len(table.records) + len(table.problems)
+    job.status = JobStatus.READY.value
+    job.stage = N_("已读取，等待确认")
+
+
+def progress(
+    factory: sessionmaker[Session], job_id: int, stage: str, rows: int, status: str
+) -> None:
+    with session_scope(factory) as session:
+        session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id)
+            .values(status=status, stage=stage, rows_read=rows, updated_at=clock.now())
+        )
 
 
 def _fail(factory: sessionmaker[Session], job_id: int, reason: str, detail: str = "") -> None:

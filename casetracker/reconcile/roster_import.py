@@ -2,7 +2,6 @@
 keep the preview) and the confirmation (plan again from the stored file, check it is what
 was previewed, apply)."""
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,25 +13,20 @@ from casetracker.core.i18n import N_, _
 from casetracker.reconcile import roster
 from casetracker.reconcile.files import read_sheets
 from casetracker.reconcile.models import ImportJob, JobStatus
-from casetracker.reconcile.records import read_table
+from casetracker.reconcile.records import Table, read_table
 
 KIND = "roster"
 
 
-def _plan(
-    session: Session, job: ImportJob, progress: Callable[[str, int], None] | None = None
-) -> tuple[int, roster.RosterPlan]:
-    """The rows read and the plan."""
-    table = read_table(read_sheets(job.content, job.filename), job.filename)
-    rows = len(table.records) + len(table.problems)
-    if progress is not None:
-        progress(N_("正在核对人员"), rows)
-    return rows, roster.plan(session=session, table=table)
+def _plan(session: Session, job: ImportJob) -> roster.RosterPlan:
+    return roster.plan(
+        session=session, table=read_table(read_sheets(job.content, job.filename), job.filename)
+    )
 
 
-def preview(session: Session, job: ImportJob, progress: Callable[[str, int], None]) -> None:
+def preview(session: Session, job: ImportJob, table: Table) -> None:
     """The job's work: what the file would change, kept for the preview page."""
-    job.rows_read, found = _plan(session, job, progress)
+    found = roster.plan(session=session, table=table)
     job.result = found.preview() | {"fingerprint": roster.fingerprint(found)}
 
 
@@ -44,7 +38,7 @@ def confirm(*, session: Session, job: ImportJob, actor: User, now: datetime) -> 
         raise Conflict(_("这份名册还没有读取完成，不能导入"))
     if job.result.get("errors"):
         raise Invalid(_("名册中有无法导入的行：请改正文件后重新上传，本次未作任何更改"))
-    _rows, found = _plan(session, job)
+    found = _plan(session, job)
     if roster.fingerprint(found) != job.result.get("fingerprint"):
         raise Conflict(_("预览之后人员记录有了变动：请重新上传名册并核对预览，本次未作任何更改"))
     counts = roster.apply(session=session, roster=found, actor=actor, now=now)
