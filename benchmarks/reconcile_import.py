@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -77,6 +78,7 @@ def seed(url: str, roster: Path) -> tuple[int, int]:
         )
         session.add_all([client, owner])
         session.flush()
+        seen: set[str] = set()
         people = [
             {
                 "name": name,
@@ -85,11 +87,12 @@ def seed(url: str, roster: Path) -> tuple[int, int]:
                 "region_id": region.id,
                 "hire_on": date.fromisoformat(hired),
                 "leave_on": date.fromisoformat(left) if left else None,
-                "contribution_base": base,
+                "contribution_base": Decimal(str(base)),
                 "phone": "",
                 "created_at": NOW,
             }
             for name, ident, _client, hired, left, base in rows
+            if not (ident in seen or seen.add(ident))  # (the generator repeats a few IDs)
         ]
         for start in range(0, len(people), 5000):
             session.execute(insert(InsuredPerson), people[start : start + 5000])

@@ -2,7 +2,7 @@
 
 from typing import Any, cast
 
-from sqlalchemy import Boolean, ColumnElement, Insert, literal
+from sqlalchemy import Boolean, ColumnElement, Insert, insert, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -89,3 +89,23 @@ def insert_unless_present(session: Session, model: Any, values: dict[str, Any]) 
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement: Insert = dialect.insert(model).values(**values).on_conflict_do_nothing()
     return statement
+
+
+def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Many rows into one table in the session's transaction: through COPY on PostgreSQL
+    (a month's bill of 100,000 lines in a fraction of the time INSERTs take), else in
+    batches of INSERTs. Every row names the same columns."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(table), rows[start : start + 5000])
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    names = ", ".join(f'"{c}"' for c in columns)
+    with driver.cursor().copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])

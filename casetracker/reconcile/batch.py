@@ -7,7 +7,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
@@ -16,6 +16,7 @@ from casetracker.cases.models import Case
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import Conflict, Invalid, NotFound
 from casetracker.core.i18n import N_, _
+from casetracker.core.sql import bulk_insert
 from casetracker.people.models import Client, InsuredPerson, Region
 from casetracker.reconcile.classes import CLASSES, Month, Reconciliation, reconcile
 from casetracker.reconcile.files import read_sheets
@@ -132,9 +133,9 @@ def store_bill(
     session.execute(delete(BatchItem).where(BatchItem.case_id == case.id))
     session.execute(delete(BillLine).where(BillLine.case_id == case.id))
     batch = details(session, case)
-    rows = [_line(case.id, batch.month, record) for record in table.records]
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(BillLine), rows[start : start + 5000])
+    bulk_insert(
+        session, BillLine.__table__, [_line(case.id, batch.month, r) for r in table.records]
+    )
     session.add_all(_invalid(case.id, table, BILL))
     batch.bill_file = job.filename
     batch.bill_total = sum(
@@ -193,20 +194,24 @@ def _roster(session: Session, region_id: int) -> list[Record]:
 
 
 def _bill(session: Session, case_id: int) -> list[Record]:
+    """The batch's stored lines, as bill rows (plain columns: a bill is 100,000 lines)."""
+    rows = session.execute(
+        select(
+            BillLine.sheet,
+            BillLine.row,
+            BillLine.id_number,
+            BillLine.name,
+            BillLine.base,
+            BillLine.period,
+            BillLine.pay_type,
+            BillLine.total,
+        )
+        .where(BillLine.case_id == case_id)
+        .order_by(BillLine.id)
+    )
     return [
-        Record(
-            sheet=line.sheet,
-            row=line.row,
-            id_number=line.id_number,
-            name=line.name,
-            base=line.base,
-            period=line.period,
-            pay_type=line.pay_type,
-            total=line.total,
-        )
-        for line in session.scalars(
-            select(BillLine).where(BillLine.case_id == case_id).order_by(BillLine.id)
-        )
+        Record(sheet, row, ident, name, base=base, period=period, pay_type=kind, total=total)
+        for sheet, row, ident, name, base, period, kind, total in rows
     ]
 
 
