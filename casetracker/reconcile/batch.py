@@ -29,6 +29,7 @@ from casetracker.reconcile.models import (
     JobStatus,
     Resolution,
 )
+from casetracker.reconcile.offline import bulk
 from casetracker.reconcile.records import NORMAL, Record, Table, read_table
 from casetracker.workflows.monthly_batch import TYPE
 
@@ -129,7 +130,8 @@ def store_bill(
     """The effect of `import_bill`: the bill's lines replace any earlier bill of the batch
     (and the items reconciled from it); unreadable rows become `invalid` items."""
     job = require_bill_job(session, case, fields.get("job_id"))
-    table = _table(job)
+    with bulk():
+        table = _table(job)
     session.execute(delete(BatchItem).where(BatchItem.case_id == case.id))
     session.execute(delete(BillLine).where(BillLine.case_id == case.id))
     batch = details(session, case)
@@ -223,10 +225,11 @@ def compute_items(
     as they were stored with the bill."""
     batch = details(session, case)
     month = Month.parse(batch.month)
-    bill = _bill(session, case.id)
-    uploaded = _uploaded_roster(session, _fields.get("roster_job_id"))
-    people = uploaded.records if uploaded else _roster(session, batch.region_id)
-    found = reconcile(month=month, roster=people, bill=bill, problems=[])
+    with bulk():
+        bill = _bill(session, case.id)
+        uploaded = _uploaded_roster(session, _fields.get("roster_job_id"))
+        people = uploaded.records if uploaded else _roster(session, batch.region_id)
+        found = reconcile(month=month, roster=people, bill=bill, problems=[])
     session.execute(
         delete(BatchItem).where(
             BatchItem.case_id == case.id,

@@ -19,6 +19,7 @@ from casetracker.core.errors import NotFound
 from casetracker.core.i18n import N_, _
 from casetracker.reconcile.files import UnreadableFile, read_sheets
 from casetracker.reconcile.models import ImportJob, JobStatus
+from casetracker.reconcile.offline import bulk
 from casetracker.reconcile.records import Table, read_table
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ def run(factory: sessionmaker[Session], job_id: int, work: Work) -> None:
             job = session.get(ImportJob, job_id)
             assert job is not None
             content, filename = job.content, job.filename
-        table = read_table(read_sheets(content, filename), filename)
+        with bulk():
+            table = read_table(read_sheets(content, filename), filename)
         rows = len(table.records) + len(table.problems)
         progress(factory, job_id, N_("正在核对"), rows, JobStatus.RUNNING.value)
         with session_scope(factory) as session:
