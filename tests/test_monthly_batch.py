@@ -4,6 +4,8 @@ declaration and the deduction recorded (the difference against the bill shown), 
 when nothing is left open; next month, last month's declarations are checked against the
 new bill."""
 
+import io
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -12,6 +14,7 @@ import pytest
 import time_machine
 from fastapi.testclient import TestClient
 from httpx import Response
+from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +26,7 @@ from tests.conftest import LI_ID, World, log_in, page_csrf
 from tests.reconcile_files import csv_bytes, make_id
 
 STRANGER = make_id(601, born="19800101")
+EVIL = "=cmd|' /C calc'!A0"  # a name a spreadsheet would run as a formula
 TITLE = ["上海市社会保险费缴费明细（2026年11月）"]
 HEADER = ["序号", "姓名", "证件号码", "申报基数", "费款所属期", "缴费类型", "养老保险单位", "合计"]
 
@@ -116,7 +120,7 @@ def test_a_month_from_the_bill_to_the_close(
         case_id,
         [
             [1, "李秀英", LI_ID, "9,000.00", "202611", "正常", "1440.00", "3,300.50"],
-            [2, "陌生人", STRANGER, "8000", "202611", "正常", "1280.00", "2900.80"],
+            [2, EVIL, STRANGER, "8000", "202611", "正常", "1280.00", "2900.80"],
             [3, "坏行", "3.10104E+17", "8000", "202611", "正常", "1280.00", "2900.80"],
         ],
     )
@@ -138,6 +142,15 @@ def test_a_month_from_the_bill_to_the_close(
     page = client.get(f"/cases/{case_id}").text
     assert "已对账" in page
     assert "待处理 4 项" in page
+    exported = client.get(f"/reconcile/batches/{case_id}/items.xlsx")
+    assert exported.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(exported.content))
+    assert book.sheet_names[0] == "汇总 2026-11"
+    strangers = book.get_sheet_by_name("名册中没有").to_python()
+    assert strangers[1][:2] == [STRANGER, "'" + EVIL]  # the ID as text, the formula dead
+    with zipfile.ZipFile(io.BytesIO(exported.content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in archive.read(n) for n in sheets)
     history = client.get(f"/insured/{world.li.id}").text  # the contribution history
     assert "缴费记录" in history
     assert '<td class="num">9,000.00</td><td class="num">1,440.00</td>' in history

@@ -186,6 +186,8 @@ MATRIX: dict[Key, Expect] = {
     ("GET",  "/reconcile"):                             Expect(303, 200, 200, 200, 403),
     ("POST", "/reconcile/batches"):                     Expect(303, 303, 303, 303, 403),
     ("GET",  "/reconcile/bills/{job_id}"):              Expect(303, 200, 200, 200, 403),
+    ("GET",  "/reconcile/batches/{case_id}/items.xlsx"):
+                                                        Expect(303, 200, 200, 200, 403),
     # A batch's work is its owner's and the supervisors', like any case's.
     ("POST", "/reconcile/batches/{case_id}/bill"):      Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/bills/{job_id}/apply"):        Expect(303, 303, 403, 303, 403),
@@ -342,6 +344,9 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
         form={"region_id": str(s.world.remote.id), "month": "2026-11"}
     ),
     ("GET", "/reconcile/bills/{job_id}"): lambda s, r: Call(path={"job_id": s.batch.job_id}),
+    ("GET", "/reconcile/batches/{case_id}/items.xlsx"): lambda s, r: Call(
+        path={"case_id": s.batch.case_id}
+    ),
     ("POST", "/reconcile/batches/{case_id}/bill"): lambda s, r: Call(
         path={"case_id": s.batch.case_id}, upload=True
     ),

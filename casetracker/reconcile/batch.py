@@ -2,7 +2,7 @@
 lines, reconciling them with the insured people held here and with last month's
 declarations, and the items' resolutions."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from casetracker.core.errors import Conflict, Invalid, NotFound
 from casetracker.core.i18n import N_, _
 from casetracker.core.sql import bulk_insert
 from casetracker.people.models import Client, InsuredPerson, Region
+from casetracker.reconcile import workbook
 from casetracker.reconcile.classes import CLASSES, Month, Reconciliation, reconcile
 from casetracker.reconcile.files import read_sheets
 from casetracker.reconcile.models import (
@@ -379,3 +380,76 @@ def open_items(session: Session, case_id: int) -> int:
         )
         or 0
     )
+
+
+_EXPORT_HEADERS = [
+    N_("身份证号码"),
+    N_("姓名"),
+    N_("名册姓名"),
+    N_("账单姓名"),
+    N_("名册缴费基数"),
+    N_("账单缴费基数"),
+    N_("费款所属期"),
+    N_("缴费类型"),
+    N_("说明"),
+    N_("处理结果"),
+    N_("原因"),
+]
+
+
+def _money_cell(value: object) -> Decimal | None:
+    return Decimal(str(value)) if value not in (None, "") else None
+
+
+def export(*, session: Session, case: Case, translate: Callable[[str], str]) -> bytes:
+    """The batch's items as a workbook the specialist keeps working in: a summary, then a
+    sheet per category with what each item comes from and its resolution."""
+    batch = details(session, case)
+    items = list(
+        session.scalars(
+            select(BatchItem).where(BatchItem.case_id == case.id).order_by(BatchItem.id)
+        )
+    )
+    counts = {key: sum(1 for i in items if i.category == key) for key in CATEGORIES}
+    tables: list[workbook.Table] = [
+        (
+            translate(N_("汇总")) + f" {batch.month}",
+            [N_("类别"), N_("代码"), N_("人数"), N_("待处理")],
+            [
+                [
+                    translate(label),
+                    key,
+                    counts[key],
+                    sum(1 for i in items if i.category == key and i.resolution is None),
+                ]
+                for key, label in CATEGORIES.items()
+            ],
+        )
+    ]
+    for key, label in CATEGORIES.items():
+        rows: list[list[object]] = []
+        for item in (i for i in items if i.category == key):
+            d = item.details
+            note = (
+                f"{d.get('file', '')} {d.get('sheet', '')}!{d.get('row', '')} {d.get('reason', '')}"
+                if key == "invalid"
+                else d.get("client") or d.get("month") or ""
+            )
+            rows.append(
+                [
+                    item.id_number,
+                    item.name,
+                    d.get("roster_name"),
+                    d.get("bill_name"),
+                    _money_cell(d.get("roster_base")),
+                    _money_cell(d.get("bill_base")),
+                    d.get("period"),
+                    d.get("pay_type"),
+                    note.strip() or None,
+                    translate(RESOLUTIONS[item.resolution]) if item.resolution else None,
+                    item.reason or None,
+                ]
+            )
+        if rows:
+            tables.append((translate(label), _EXPORT_HEADERS, rows))
+    return workbook.tables_workbook(tables, translate)

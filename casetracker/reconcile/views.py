@@ -3,6 +3,7 @@ confirm); the monthly batches (the list and the opening form, the bill's upload,
 and confirmation, each difference's resolution; a batch itself is a case page)."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -14,7 +15,7 @@ from starlette.responses import Response
 from casetracker.auth.models import Role, User
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
-from casetracker.core import clock
+from casetracker.core import clock, i18n
 from casetracker.core.errors import DomainError, Invalid
 from casetracker.core.i18n import _
 from casetracker.people import service as people_service
@@ -270,6 +271,20 @@ def apply_bill(
         session.refresh(job)
         return _bill_page(request, session, job, exc.message, exc.status_code)
     return RedirectResponse(f"/cases/{case.id}#items", 303)
+
+
+@router.get("/reconcile/batches/{case_id}/items.xlsx")
+def export_items(session: DbSession, user: Worker, case_id: RowId) -> Response:
+    case = case_service.require_case(session=session, case_id=case_id)
+    if case.type != TYPE:
+        raise Invalid(_("案件 #{id} 不是月度批次").format(id=case_id))
+    content = batch.export(session=session, case=case, translate=i18n.translate)
+    name = quote(f"{case.title}.xlsx")
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
 
 
 @router.post("/reconcile/batches/{case_id}/items/{item_id}")

@@ -73,32 +73,48 @@ class _Writer:
         sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
 
 
-def workbook(result: Reconciliation, translate: Callable[[str], str] = str) -> bytes:
-    """The reconciliation as .xlsx bytes."""
+Table = tuple[str, list[str], list[list[object]]]  # a sheet: title, headers, rows
+
+
+def tables_workbook(tables: list[Table], translate: Callable[[str], str] = str) -> bytes:
+    """Sheets of rows as .xlsx bytes, each with a frozen header and filters."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(
         out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
     )
     writer = _Writer(book, translate)
+    for title, headers, rows in tables:
+        writer.table(title, headers, rows)
+    book.close()
+    return out.getvalue()
+
+
+def workbook(result: Reconciliation, translate: Callable[[str], str] = str) -> bytes:
+    """The reconciliation as .xlsx bytes: a summary, then a sheet per class."""
     summary = result.summary()
-    writer.table(
-        translate(N_("汇总")) + f" {result.month}",
-        [N_("类别"), N_("代码"), N_("人数")],
-        [[translate(label), key, summary[key]] for key, label in CLASSES.items()],
-    )
+    tables: list[Table] = [
+        (
+            translate(N_("汇总")) + f" {result.month}",
+            [N_("类别"), N_("代码"), N_("人数")],
+            [[translate(label), key, summary[key]] for key, label in CLASSES.items()],
+        )
+    ]
     for key, label in CLASSES.items():
         if key == "invalid":
-            writer.table(
-                translate(label),
-                [N_("文件"), N_("工作表"), N_("行号"), N_("原因")],
-                [[p.file, p.sheet, p.row, p.text(translate)] for p in result.problems],
+            tables.append(
+                (
+                    translate(label),
+                    [N_("文件"), N_("工作表"), N_("行号"), N_("原因")],
+                    [[p.file, p.sheet, p.row, p.text(translate)] for p in result.problems],
+                )
             )
             continue
         items = [item for item in result.items if item.category == key]
-        writer.table(
-            translate(label),
-            [header for header, _read in _COLUMNS],
-            [[read(item) for _header, read in _COLUMNS] for item in items],
+        tables.append(
+            (
+                translate(label),
+                [header for header, _read in _COLUMNS],
+                [[read(item) for _header, read in _COLUMNS] for item in items],
+            )
         )
-    book.close()
-    return out.getvalue()
+    return tables_workbook(tables, translate)
