@@ -15,6 +15,7 @@ from casetracker.packets import render
 from casetracker.people import panels as person_panels
 from casetracker.reconcile import views as reconcile_views
 from casetracker.reconcile.case_type import CASE_TYPE as MONTHLY_BATCH
+from casetracker.reconcile.case_type import DAILY_CASE_TYPE as DAILY_CHECK
 from casetracker.web import templating
 
 _ROUTERS: dict[str, tuple[APIRouter, ...]] = {}
@@ -43,3 +44,4 @@ def routers() -> list[APIRouter]:
 
 register(INJURY, injury_views.router, injury_api.router)  # 工伤
 register(MONTHLY_BATCH, reconcile_views.router)  # 月度增减员
+register(DAILY_CHECK)  # 外地名单日常核对 (its pages are the reconciliation's)

@@ -11,7 +11,13 @@ from casetracker.injury.models import InjuryDetails
 from casetracker.materials.models import Attachment, MaterialItem
 from casetracker.packets.models import Packet
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
-from casetracker.reconcile.models import BatchDetails, BatchItem, BillLine, ImportJob
+from casetracker.reconcile.models import (
+    BatchDetails,
+    BatchItem,
+    BillLine,
+    DailyCheck,
+    ImportJob,
+)
 
 __all__ = [
     "Alert",
@@ -29,6 +35,7 @@ __all__ = [
     "CalendarYear",
     "Case",
     "CaseTransition",
+    "DailyCheck",
     "Client",
     "Clock",
     "ClockTerm",

@@ -193,6 +193,10 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/reconcile/bills/{job_id}/apply"):        Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/batches/{case_id}/items/{item_id}"):
                                                         Expect(303, 303, 403, 303, 403),
+    ("POST", "/reconcile/daily"):                       Expect(303, 303, 303, 303, 403),
+    # Two files are required (the partner's list and the reps' changes): the one-file body
+    # every cell sends is refused as incomplete before anything else.
+    ("POST", "/reconcile/daily/{case_id}/check"):       Expect(303, 422, 422, 422, 403),
     # The API: reading for any token holder.
     ("GET",  "/api/v1/clients"):                        Expect(401, 200, 200, 200, 200),
     ("GET",  "/api/v1/insured"):                        Expect(401, 200, 200, 200, 200),
@@ -344,6 +348,10 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
         form={"region_id": str(s.world.remote.id), "month": "2026-11"}
     ),
     ("GET", "/reconcile/bills/{job_id}"): lambda s, r: Call(path={"job_id": s.batch.job_id}),
+    ("POST", "/reconcile/daily"): lambda s, r: Call(form={"region_id": str(s.world.remote.id)}),
+    ("POST", "/reconcile/daily/{case_id}/check"): lambda s, r: Call(
+        form={"checked_on": "2026-11-24"}, upload=True
+    ),
     ("GET", "/reconcile/batches/{case_id}/items.xlsx"): lambda s, r: Call(
         path={"case_id": s.batch.case_id}
     ),

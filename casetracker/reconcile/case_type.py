@@ -16,8 +16,15 @@ from casetracker.core.errors import DomainError
 from casetracker.core.i18n import _
 from casetracker.people.models import InsuredPerson
 from casetracker.people.panels import PersonPanel
-from casetracker.reconcile import batch
-from casetracker.reconcile.models import BatchDetails, BatchItem, BillLine, ImportJob
+from casetracker.reconcile import batch, daily
+from casetracker.reconcile.models import (
+    BatchDetails,
+    BatchItem,
+    BillLine,
+    DailyCheck,
+    ImportJob,
+)
+from casetracker.workflows import daily_check as daily_workflow
 from casetracker.workflows import monthly_batch as workflow
 from casetracker.workflows.engine import Label
 
@@ -134,4 +141,28 @@ CASE_TYPE = CaseType(
         "reconcile": batch.compute_items,
         "confirm_deduction": _store_deduction,
     },
+)
+
+
+def _check_uploaded(context: GuardContext) -> str | None:
+    if daily.uploaded(context.session, context.case, context.fields.get("checked_on")):
+        return None
+    return _("请先上传当天的外地名单和业务员增减员名单")
+
+
+@dataclass
+class DailyView:
+    checks: list[DailyCheck]
+    differences: dict[str, str] = field(default_factory=lambda: daily.DIFFERENCES)
+
+
+def _daily_details(session: Session, case: Case) -> DailyView:
+    return DailyView(daily.checks(session, case))
+
+
+DAILY_CASE_TYPE = CaseType(
+    workflow=daily_workflow.WORKFLOW,
+    guards={daily_workflow.CHECK_UPLOADED.name: _check_uploaded},
+    load_details=_daily_details,
+    sections_template="reconcile/_daily.html",
 )

@@ -3,7 +3,7 @@ bill's lines kept per person and month (the contribution history), and the batch
 with their resolutions."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -149,3 +149,24 @@ class BatchItem(Base):
             name="resolution_known",
         ),
     )
+
+
+class DailyCheck(Base):
+    """One working day's check of an out-of-town region's list (a `daily_check` case):
+    the day's enrolments and departures, and the differences found."""
+
+    __tablename__ = "daily_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    day: Mapped[date]
+    partner_file: Mapped[str] = mapped_column(String(255))
+    changes_file: Mapped[str] = mapped_column(String(255))
+    listed: Mapped[int] = mapped_column(default=0)  # people on the partner's list
+    hires: Mapped[int] = mapped_column(default=0)  # reported hires of the day
+    leavers: Mapped[int] = mapped_column(default=0)  # reported departures of the day
+    differences: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("case_id", "day", name="uq_daily_checks_case_day"),)

@@ -2,6 +2,7 @@
 confirm); the monthly batches (the list and the opening form, the bill's upload, progress
 and confirmation, each difference's resolution; a batch itself is a case page)."""
 
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -19,12 +20,15 @@ from casetracker.core import clock, i18n
 from casetracker.core.errors import DomainError, Invalid
 from casetracker.core.i18n import _
 from casetracker.people import service as people_service
-from casetracker.reconcile import batch, jobs, roster_import
+from casetracker.reconcile import batch, daily, jobs, roster_import
 from casetracker.reconcile.classes import Month
+from casetracker.reconcile.files import UnreadableFile, read_sheets
 from casetracker.reconcile.models import BatchDetails, ImportJob, JobStatus
+from casetracker.reconcile.records import read_table
 from casetracker.web.deps import DbSession, RowId, require_role
 from casetracker.web.templating import render
 from casetracker.web.uploads import read_import
+from casetracker.workflows.daily_check import TYPE as DAILY_TYPE
 from casetracker.workflows.monthly_batch import TYPE, WORKFLOW
 
 router = APIRouter(include_in_schema=False)
@@ -134,6 +138,12 @@ def _home(
             "values": values or {"month": clock.local(clock.now()).strftime("%Y-%m")},
             "open_items": lambda case_id: batch.open_items(session, case_id),
             "state_label": WORKFLOW.state_label,
+            "daily_cases": {
+                case.region_id: case
+                for case in session.scalars(
+                    select(Case).where(Case.type == DAILY_TYPE, Case.closed_at.is_(None))
+                )
+            },
         },
         status_code=status_code,
     )
@@ -307,3 +317,71 @@ def resolve_item(
         now=clock.now(),
     )
     return RedirectResponse(f"/cases/{case_id}#item-{item_id}", 303)
+
+
+# --- the out-of-town daily check ---------------------------------------------------------
+
+
+@router.post("/reconcile/daily")
+def open_daily(
+    request: Request,
+    session: DbSession,
+    user: Worker,
+    region_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    try:
+        with session.begin_nested():
+            case = daily.open_daily(
+                session=session,
+                region_id=int(region_id) if region_id.isdigit() else 0,
+                owner=user,
+                now=clock.now(),
+            )
+    except DomainError as exc:
+        return _home(request, session, exc.message, None, exc.status_code)
+    return RedirectResponse(f"/cases/{case.id}", 303)
+
+
+@router.post("/reconcile/daily/{case_id}/check")
+async def record_daily(
+    session: DbSession,
+    user: Worker,
+    case_id: RowId,
+    partner: Annotated[UploadFile, File()],
+    changes: Annotated[UploadFile, File()],
+    checked_on: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """The day's two lists, compared and recorded in one unit of work (small files: read
+    at once, not as a job)."""
+    partner_content, changes_content = await read_import(partner), await read_import(changes)
+
+    def record() -> Response:
+        case = case_service.require_case(session=session, case_id=case_id)
+        if case.type != DAILY_TYPE:
+            raise Invalid(_("案件 #{id} 不是外地名单日常核对").format(id=case_id))
+        try:
+            day = date.fromisoformat(checked_on)
+        except ValueError:
+            raise Invalid(_("核对日期无效")) from None
+        tables = [
+            read_table(read_sheets(content, upload.filename or name), upload.filename or name)
+            for content, upload, name in (
+                (partner_content, partner, "partner"),
+                (changes_content, changes, "changes"),
+            )
+        ]
+        daily.record(
+            session=session,
+            case=case,
+            day=day,
+            partner=tables[0],
+            changes=tables[1],
+            actor=user,
+            now=clock.now(),
+        )
+        return RedirectResponse(f"/cases/{case_id}#daily", 303)
+
+    try:
+        return await run_in_threadpool(record)
+    except UnreadableFile as exc:
+        raise Invalid(exc.text()) from None
