@@ -15,6 +15,7 @@ from casetracker.reconcile.models import (
     BatchDetails,
     BatchItem,
     BillLine,
+    ColumnMapping,
     DailyCheck,
     ImportJob,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "DailyCheck",
     "Client",
     "Clock",
+    "ColumnMapping",
     "ClockTerm",
     "Contact",
     "InjuryDetails",

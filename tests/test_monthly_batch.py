@@ -229,3 +229,53 @@ def test_one_batch_per_region_and_month_and_no_batch_for_a_month_to_come(
     assert (
         session.scalar(select(BatchDetails.case_id).where(BatchDetails.month == "2026-12")) is None
     )
+
+
+def test_a_bill_with_no_header_we_know_is_read_through_columns_mapped_by_hand(
+    client: TestClient,
+    world: World,
+    anna: User,
+    session: Session,
+    early_november: time_machine.Traveller,
+) -> None:
+    """The page offers the file's first rows to map; the mapping is kept for the region, and
+    its next bill with the same columns is read without asking."""
+    log_in(client, anna)
+    case_id = _open(client, world, "2026-11")
+    odd = csv_bytes([["人员", "号", "钱"], ["李秀英", LI_ID, "9000"]], "gbk")
+    token = page_csrf(client, f"/cases/{case_id}")
+    job = client.post(
+        f"/reconcile/batches/{case_id}/bill",
+        data={"csrf_token": token},
+        files={"file": ("odd.csv", odd)},
+    ).headers["location"]
+    page = client.get(job).text
+    assert "找不到表头" in page
+    assert "指定列" in page
+    assert "<td>人员</td><td>号</td><td>钱</td>" in page
+    missing = client.post(
+        f"{job}/columns",
+        data={"header_row": "1", "name": "A", "csrf_token": page_csrf(client, job)},
+    )
+    assert missing.status_code == 422  # the ID number's column is required
+    mapped = client.post(
+        f"{job}/columns",
+        data={
+            "header_row": "1",
+            "name": "A",
+            "id_number": "B",
+            "base": "C",
+            "csrf_token": page_csrf(client, job),
+        },
+    )
+    assert mapped.status_code == 303
+    assert 'data-count="lines">1<' in client.get(job).text
+    again = client.post(
+        f"/reconcile/batches/{case_id}/bill",
+        data={"csrf_token": page_csrf(client, f"/cases/{case_id}")},
+        files={"file": ("odd-again.csv", odd)},
+    ).headers["location"]
+    assert 'data-count="lines">1<' in client.get(again).text  # the region's mapping
+    applied = client.post(f"{again}/apply", data={"csrf_token": page_csrf(client, again)})
+    assert applied.status_code == 303
+    assert _items(session, case_id)["base_mismatch"] == [LI_ID]

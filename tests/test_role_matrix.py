@@ -191,6 +191,7 @@ MATRIX: dict[Key, Expect] = {
     # A batch's work is its owner's and the supervisors', like any case's.
     ("POST", "/reconcile/batches/{case_id}/bill"):      Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/bills/{job_id}/apply"):        Expect(303, 303, 403, 303, 403),
+    ("POST", "/reconcile/bills/{job_id}/columns"):      Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/batches/{case_id}/items/{item_id}"):
                                                         Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/daily"):                       Expect(303, 303, 303, 303, 403),
@@ -357,6 +358,10 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("POST", "/reconcile/batches/{case_id}/bill"): lambda s, r: Call(
         path={"case_id": s.batch.case_id}, upload=True
+    ),
+    ("POST", "/reconcile/bills/{job_id}/columns"): lambda s, r: Call(
+        path={"job_id": s.batch.job_id},
+        form={"header_row": "1", "name": "A", "id_number": "B"},
     ),
     ("POST", "/reconcile/bills/{job_id}/apply"): lambda s, r: Call(
         path={"job_id": s.batch.job_id}, form={}

@@ -18,9 +18,10 @@ from casetracker.core.errors import Conflict, Invalid, NotFound
 from casetracker.core.i18n import N_, _
 from casetracker.core.sql import bulk_insert
 from casetracker.people.models import Client, InsuredPerson, Region
-from casetracker.reconcile import workbook
+from casetracker.reconcile import mapping, workbook
 from casetracker.reconcile.classes import CLASSES, Month, Reconciliation, reconcile
 from casetracker.reconcile.files import read_sheets
+from casetracker.reconcile.headers import Layout
 from casetracker.reconcile.models import (
     AMOUNT_COLUMNS,
     BatchDetails,
@@ -90,8 +91,14 @@ def details(session: Session, case: Case) -> BatchDetails:
     return found
 
 
-def _table(job: ImportJob) -> Table:
-    return read_table(read_sheets(job.content, job.filename), job.filename)
+def _table(job: ImportJob, layout: Layout | None = None) -> Table:
+    return read_table(read_sheets(job.content, job.filename), job.filename, layout)
+
+
+def bill_layout(session: Session, job: ImportJob) -> Layout | None:
+    """The columns mapped by hand for the bill's region, used when no header is found."""
+    case = session.get(Case, job.case_id) if job.case_id else None
+    return mapping.saved(session, case.region_id) if case is not None else None
 
 
 def bill_preview(session: Session, job: ImportJob, table: Table) -> None:
@@ -132,7 +139,7 @@ def store_bill(
     (and the items reconciled from it); unreadable rows become `invalid` items."""
     job = require_bill_job(session, case, fields.get("job_id"))
     with bulk():
-        table = _table(job)
+        table = _table(job, mapping.saved(session, case.region_id))
     session.execute(delete(BatchItem).where(BatchItem.case_id == case.id))
     session.execute(delete(BillLine).where(BillLine.case_id == case.id))
     batch = details(session, case)

@@ -18,6 +18,7 @@ from casetracker.core.db import session_scope
 from casetracker.core.errors import NotFound
 from casetracker.core.i18n import N_, _
 from casetracker.reconcile.files import UnreadableFile, read_sheets
+from casetracker.reconcile.headers import Layout
 from casetracker.reconcile.models import ImportJob, JobStatus
 from casetracker.reconcile.offline import bulk
 from casetracker.reconcile.records import Table, read_table
@@ -69,7 +70,12 @@ def is_stale(job: ImportJob, now: datetime) -> bool:
     return running and now - job.updated_at > STALE_AFTER
 
 
-def run(factory: sessionmaker[Session], job_id: int, work: Work) -> None:
+def run(
+    factory: sessionmaker[Session],
+    job_id: int,
+    work: Work,
+    layout_for: Callable[[Session, ImportJob], Layout | None] | None = None,
+) -> None:
     """Read and check a stored upload; the outcome (ready, or failed with the reason) is
     recorded whatever happens. The file is read outside any transaction and each report of
     progress is a unit of work of its own, so no transaction waits for another (SQLite
@@ -80,8 +86,9 @@ def run(factory: sessionmaker[Session], job_id: int, work: Work) -> None:
             job = session.get(ImportJob, job_id)
             assert job is not None
             content, filename = job.content, job.filename
+            layout = layout_for(session, job) if layout_for else None
         with bulk():
-            table = read_table(read_sheets(content, filename), filename)
+            table = read_table(read_sheets(content, filename), filename, layout)
         rows = len(table.records) + len(table.problems)
         progress(factory, job_id, N_("正在核对"), rows, JobStatus.RUNNING.value)
         with session_scope(factory) as session:
@@ -99,7 +106,9 @@ def run(factory: sessionmaker[Session], job_id: int, work: Work) -> None:
         _fail(factory, job_id, N_("读取时出错，请重新上传；如再次出错请联系管理员"))
 
 
-def check_now(*, session: Session, job: ImportJob, work: Work) -> None:
+def check_now(
+    *, session: Session, job: ImportJob, work: Work, layout: Layout | None = None
+) -> None:
     """`run`'s reading and checking in the caller's unit of work, without its progress
     reports (a script, a test)."""
     table = read_table(read_sheets(job.content, job.filename), job.filename)

@@ -170,3 +170,17 @@ class DailyCheck(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("case_id", "day", name="uq_daily_checks_case_day"),)
+
+
+class ColumnMapping(Base):
+    """The columns a user mapped by hand for a region's bills, whose header the reader does
+    not recognise: used for that region's next files too, when no header is found."""
+
+    __tablename__ = "column_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), unique=True)
+    header_row: Mapped[int]  # the last row above the data (Excel's number; 0: none)
+    columns: Mapped[dict[str, int]] = mapped_column(JSON)  # field → column (0 = A)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

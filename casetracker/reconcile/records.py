@@ -138,20 +138,22 @@ class _Labelled(Exception):
         self.cause = cause
 
 
+NO_HEADER = N_("找不到表头：没有一行同时写着「姓名」和「身份证号码」（或其同义列名）")
+
+
 def read_table(
     sheets: list[Sheet], file: str, layout: Layout | None = None, *, amounts: bool = True
 ) -> Table:
-    """The records of every sheet with a header (or of every sheet, through `layout` when
-    the user mapped the columns by hand); a workbook with no header anywhere cannot be
-    read. `amounts=False` leaves the amounts (per insurance, and the line's total) unread:
-    the CLI compares bases only; the app keeps every amount."""
+    """The records of every sheet with a header; when no sheet has one, of every sheet
+    through `layout` (the columns the user mapped by hand for the region's files), else the
+    file cannot be read. `amounts=False` leaves the amounts (per insurance, and the line's
+    total) unread: the CLI compares bases only; the app keeps every amount."""
     table = Table(file=file, records=[], problems=[])
-    layouts = [(sheet, layout or find_layout(sheet.rows)) for sheet in sheets]
+    layouts = [(sheet, find_layout(sheet.rows)) for sheet in sheets]
     if not any(found for _sheet, found in layouts):
-        raise UnreadableFile(
-            N_("找不到表头：没有一行同时写着「姓名」和「身份证号码」（或其同义列名）"),
-            file=file,
-        )
+        if layout is None:
+            raise UnreadableFile(NO_HEADER, file=file)
+        layouts = [(sheet, layout) for sheet in sheets]
     for sheet, found in layouts:
         if found is None or not all(key in found.columns for key in REQUIRED):
             continue  # a summary sheet (汇总) beside the detail

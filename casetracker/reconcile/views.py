@@ -18,14 +18,14 @@ from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
 from casetracker.core import clock, i18n
 from casetracker.core.errors import DomainError, Invalid
-from casetracker.core.i18n import _
+from casetracker.core.i18n import N_, _
 from casetracker.people import service as people_service
-from casetracker.reconcile import batch, daily, jobs, roster_import
+from casetracker.reconcile import batch, daily, jobs, mapping, roster_import
 from casetracker.reconcile.classes import Month
 from casetracker.reconcile.files import UnreadableFile, read_sheets
 from casetracker.reconcile.models import BatchDetails, ImportJob, JobStatus
-from casetracker.reconcile.records import read_table
-from casetracker.web.deps import DbSession, RowId, require_role
+from casetracker.reconcile.records import NO_HEADER, read_table
+from casetracker.web.deps import DbSession, FormFields, RowId, require_role
 from casetracker.web.templating import render
 from casetracker.web.uploads import read_import
 from casetracker.workflows.daily_check import TYPE as DAILY_TYPE
@@ -211,12 +211,19 @@ async def upload_bill(
             case_id=case.id,
         )
     )
-    background.add_task(jobs.run, request.app.state.sessionmaker, job.id, batch.bill_preview)
+    background.add_task(
+        jobs.run, request.app.state.sessionmaker, job.id, batch.bill_preview, batch.bill_layout
+    )
     return RedirectResponse(f"/reconcile/bills/{job.id}", 303)
 
 
 def _bill_page(
-    request: Request, session: Session, job: ImportJob, error: str = "", status_code: int = 200
+    request: Request,
+    session: Session,
+    job: ImportJob,
+    error: str = "",
+    status_code: int = 200,
+    values: dict[str, str] | None = None,
 ) -> Response:
     rosters = session.scalars(
         select(ImportJob)
@@ -227,6 +234,7 @@ def _bill_page(
         .order_by(ImportJob.id.desc())
         .limit(20)
     ).all()
+    unmapped = job.status == JobStatus.FAILED.value and job.error == NO_HEADER
     return render(
         request,
         "reconcile/bill_job.html",
@@ -235,9 +243,42 @@ def _bill_page(
             "error": error,
             "stale": jobs.is_stale(job, clock.now()),
             "rosters": rosters,
+            "sample": mapping.sample(job) if unmapped else [],
+            "letter": mapping.letter,
+            "mapped": mapping.LABELS,
+            "mapping_note": mapping.NOTE,
+            "values": values or mapping.as_form(batch.bill_layout(session, job)),
         },
         status_code=status_code,
     )
+
+
+@router.post("/reconcile/bills/{job_id}/columns")
+def map_columns(
+    request: Request,
+    session: DbSession,
+    user: Worker,
+    background: BackgroundTasks,
+    job_id: RowId,
+    form: FormFields,
+) -> Response:
+    """The columns mapped by hand, kept for the region; the bill is read again with them."""
+    job = jobs.require(session=session, job_id=job_id, kind=batch.BILL)
+    assert job.case_id is not None
+    case = _batch_case(session, job.case_id, user)
+    try:
+        with session.begin_nested():
+            mapping.save(
+                session=session, region_id=case.region_id, form=form, actor=user, now=clock.now()
+            )
+            job.status, job.error, job.result = JobStatus.QUEUED.value, "", {}
+            job.stage, job.updated_at = N_("等待读取"), clock.now()
+    except DomainError as exc:
+        return _bill_page(request, session, job, exc.message, exc.status_code, form)
+    background.add_task(
+        jobs.run, request.app.state.sessionmaker, job.id, batch.bill_preview, batch.bill_layout
+    )
+    return RedirectResponse(f"/reconcile/bills/{job.id}", 303)
 
 
 @router.get("/reconcile/bills/{job_id}")
