@@ -198,6 +198,17 @@ def test_next_month_carries_a_declared_enrolment_that_is_still_not_billed(
     items = _items(session, december)
     assert items["declared_not_billed"] == [world.wang.id_number]
     assert "上月（2026-11）已申报" in client.get(f"/cases/{december}").text
+    report = client.get(f"/reconcile/batches/{december}/report").text  # the supervisor's
+    assert '<tr data-month="2026-11"><td>2026-11</td><td class="num">1</td>' in report
+    assert '<td class="num">3,000.00</td><td class="num">1</td><td class="num">0</td>' in report
+    assert report.count("<rect ") == 2  # a bar a month
+    workbook = client.get(f"/reconcile/batches/{december}/report.xlsx")
+    assert workbook.status_code == 200
+    months = CalamineWorkbook.from_filelike(io.BytesIO(workbook.content))
+    assert months.get_sheet_by_name("近 12 个月").to_python()[1:] == [
+        ["2026-11", 1.0, 3000.0, 1.0, 0.0],
+        ["2026-12", 1.0, 3000.0, 0.0, 0.0],
+    ]
 
 
 def test_one_batch_per_region_and_month_and_no_batch_for_a_month_to_come(

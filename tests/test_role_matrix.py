@@ -188,6 +188,9 @@ MATRIX: dict[Key, Expect] = {
     ("GET",  "/reconcile/bills/{job_id}"):              Expect(303, 200, 200, 200, 403),
     ("GET",  "/reconcile/batches/{case_id}/items.xlsx"):
                                                         Expect(303, 200, 200, 200, 403),
+    ("GET",  "/reconcile/batches/{case_id}/report"):    Expect(303, 200, 200, 200, 403),
+    ("GET",  "/reconcile/batches/{case_id}/report.xlsx"):
+                                                        Expect(303, 200, 200, 200, 403),
     # A batch's work is its owner's and the supervisors', like any case's.
     ("POST", "/reconcile/batches/{case_id}/bill"):      Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/bills/{job_id}/apply"):        Expect(303, 303, 403, 303, 403),
@@ -354,6 +357,12 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
         form={"checked_on": "2026-11-24"}, upload=True
     ),
     ("GET", "/reconcile/batches/{case_id}/items.xlsx"): lambda s, r: Call(
+        path={"case_id": s.batch.case_id}
+    ),
+    ("GET", "/reconcile/batches/{case_id}/report"): lambda s, r: Call(
+        path={"case_id": s.batch.case_id}
+    ),
+    ("GET", "/reconcile/batches/{case_id}/report.xlsx"): lambda s, r: Call(
         path={"case_id": s.batch.case_id}
     ),
     ("POST", "/reconcile/batches/{case_id}/bill"): lambda s, r: Call(

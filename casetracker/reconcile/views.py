@@ -20,7 +20,7 @@ from casetracker.core import clock, i18n
 from casetracker.core.errors import DomainError, Invalid
 from casetracker.core.i18n import N_, _
 from casetracker.people import service as people_service
-from casetracker.reconcile import batch, daily, jobs, mapping, roster_import
+from casetracker.reconcile import batch, daily, jobs, mapping, report, roster_import
 from casetracker.reconcile.classes import Month
 from casetracker.reconcile.files import UnreadableFile, read_sheets
 from casetracker.reconcile.models import BatchDetails, ImportJob, JobStatus
@@ -326,15 +326,41 @@ def apply_bill(
 
 @router.get("/reconcile/batches/{case_id}/items.xlsx")
 def export_items(session: DbSession, user: Worker, case_id: RowId) -> Response:
+    case = _batch_only(session, case_id)
+    content = batch.export(session=session, case=case, translate=i18n.translate)
+    return _xlsx(content, f"{case.title}.xlsx")
+
+
+def _batch_only(session: Session, case_id: int) -> Case:
     case = case_service.require_case(session=session, case_id=case_id)
     if case.type != TYPE:
         raise Invalid(_("案件 #{id} 不是月度批次").format(id=case_id))
-    content = batch.export(session=session, case=case, translate=i18n.translate)
-    name = quote(f"{case.title}.xlsx")
+    return case
+
+
+@router.get("/reconcile/batches/{case_id}/report")
+def batch_report(request: Request, session: DbSession, _user: Worker, case_id: RowId) -> Response:
+    case = _batch_only(session, case_id)
+    found = report.report(session=session, case=case)
+    return render(
+        request,
+        "reconcile/report.html",
+        {"case": case, "r": found, "categories": batch.CATEGORIES, "chart": report},
+    )
+
+
+@router.get("/reconcile/batches/{case_id}/report.xlsx")
+def batch_report_xlsx(session: DbSession, _user: Worker, case_id: RowId) -> Response:
+    case = _batch_only(session, case_id)
+    content = report.export(report.report(session=session, case=case), i18n.translate)
+    return _xlsx(content, f"{case.title} 报告.xlsx")
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
     return Response(
         content,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
 
 
