@@ -18,7 +18,7 @@ from casetracker.core.errors import Conflict, Invalid, NotFound
 from casetracker.core.i18n import N_, _
 from casetracker.core.sql import bulk_insert
 from casetracker.people.models import Client, InsuredPerson, Region
-from casetracker.reconcile import mapping, workbook
+from casetracker.reconcile import jobs, mapping, workbook
 from casetracker.reconcile.classes import CLASSES, Month, Reconciliation, reconcile
 from casetracker.reconcile.files import read_sheets
 from casetracker.reconcile.headers import Layout
@@ -123,9 +123,8 @@ def bill_preview(session: Session, job: ImportJob, table: Table) -> None:
 
 def require_bill_job(session: Session, case: Case, raw_id: object) -> ImportJob:
     """The batch's bill import, read and waiting (what `import_bill` takes)."""
-    job_id = int(str(raw_id)) if str(raw_id).isdigit() else 0
-    job = session.get(ImportJob, job_id) if 0 < job_id < 2**31 else None
-    if job is None or job.kind != BILL or job.case_id != case.id:
+    job = jobs.find(session, raw_id, BILL)
+    if job is None or job.case_id != case.id:
         raise Invalid(_("没有这个账单导入（编号 {id}）").format(id=raw_id))
     if job.status != JobStatus.READY.value:
         raise Conflict(_("这份账单没有处于待确认状态，不能导入"))
@@ -256,17 +255,8 @@ def _uploaded_roster(session: Session, raw_id: object) -> Table | None:
     """The file of a roster import, when the reconciliation is against it."""
     if raw_id is None or str(raw_id).strip() == "":
         return None
-    job_id = int(str(raw_id)) if str(raw_id).isdigit() else 0
-    job = session.get(ImportJob, job_id) if 0 < job_id < 2**31 else None
-    if (
-        job is None
-        or job.kind != "roster"
-        or job.status
-        not in (
-            JobStatus.READY.value,
-            JobStatus.APPLIED.value,
-        )
-    ):
+    job = jobs.find(session, raw_id, "roster")
+    if job is None or job.status not in (JobStatus.READY.value, JobStatus.APPLIED.value):
         raise Invalid(_("没有这个已读取的名册导入（编号 {id}）").format(id=raw_id))
     return _table(job)
 

@@ -65,6 +65,14 @@ def require(*, session: Session, job_id: int, kind: str) -> ImportJob:
     return job
 
 
+def find(session: Session, raw_id: object, kind: str) -> ImportJob | None:
+    """The import of that kind a field names by its number (None for anything else)."""
+    written = str(raw_id).strip()
+    job_id = int(written) if written.isdigit() else 0
+    job = session.get(ImportJob, job_id) if 0 < job_id < 2**31 else None
+    return job if job is not None and job.kind == kind else None
+
+
 def is_stale(job: ImportJob, now: datetime) -> bool:
     running = job.status in (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
     return running and now - job.updated_at > STALE_AFTER

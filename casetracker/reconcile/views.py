@@ -182,9 +182,8 @@ def open_batch(
 
 
 def _batch_case(session: Session, case_id: int, user: User) -> Case:
-    case = case_service.require_case(session=session, case_id=case_id)
-    if case.type != TYPE:
-        raise Invalid(_("案件 #{id} 不是月度批次").format(id=case_id))
+    """The batch, for its owner or a supervisor."""
+    case = _batch_only(session, case_id)
     case_service.require_may_act(case, user)
     return case
 
