@@ -191,11 +191,15 @@ MATRIX: dict[Key, Expect] = {
     ("GET",  "/reconcile/batches/{case_id}/report"):    Expect(303, 200, 200, 200, 403),
     ("GET",  "/reconcile/batches/{case_id}/report.xlsx"):
                                                         Expect(303, 200, 200, 200, 403),
+    ("GET",  "/reconcile/batches/{case_id}/declaration.xlsx"):
+                                                        Expect(303, 200, 200, 200, 403),
     # A batch's work is its owner's and the supervisors', like any case's.
     ("POST", "/reconcile/batches/{case_id}/bill"):      Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/bills/{job_id}/apply"):        Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/bills/{job_id}/columns"):      Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/batches/{case_id}/items/{item_id}"):
+                                                        Expect(303, 303, 403, 303, 403),
+    ("POST", "/reconcile/batches/{case_id}/report.pdf"):
                                                         Expect(303, 303, 403, 303, 403),
     ("POST", "/reconcile/daily"):                       Expect(303, 303, 303, 303, 403),
     # Two files are required (the partner's list and the reps' changes): the one-file body
@@ -364,6 +368,12 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("GET", "/reconcile/batches/{case_id}/report.xlsx"): lambda s, r: Call(
         path={"case_id": s.batch.case_id}
+    ),
+    ("GET", "/reconcile/batches/{case_id}/declaration.xlsx"): lambda s, r: Call(
+        path={"case_id": s.batch.case_id}
+    ),
+    ("POST", "/reconcile/batches/{case_id}/report.pdf"): lambda s, r: Call(
+        path={"case_id": s.batch.case_id}, form={}
     ),
     ("POST", "/reconcile/batches/{case_id}/bill"): lambda s, r: Call(
         path={"case_id": s.batch.case_id}, upload=True

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "insured.created": N_("新增参保人"),
     "insured.updated": N_("修改参保人"),
     "insured.id_number_viewed": N_("查看完整身份证号码"),
+    "case.id_numbers_viewed": N_("查看含完整身份证号码的名单"),
     "calendar.year_entered": N_("录入年度放假安排"),
     "case.attachment_added": N_("上传材料"),
     "case.contact_logged": N_("联系记录"),
@@ -118,6 +119,29 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def id_numbers_listed(
+    *,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    count: int,
+    via: str,
+    ip: str | None = None,
+    **where: Any,
+) -> AuditEvent:
+    """A list printing `count` whole ID numbers was looked at (a packet, a workbook): one
+    event on the case it belongs to, saying how many and through what."""
+    return record(
+        session=session,
+        actor=actor,
+        action="case.id_numbers_viewed",
+        subject_type="case",
+        subject_id=case_id,
+        ip=ip,
+        after={"via": via, "count": count, **where},
+    )
 
 
 def _filtered(action: str | None, subject_type: str | None, actor: str | None) -> Select[Any]:

@@ -240,9 +240,13 @@ def record_entry(
     return entry
 
 
+def may_act(case: Case, user: User) -> bool:
+    """Contacts, uploads, transitions, packets: the owner, or a supervisor."""
+    return may_fire(registry.workflow(case.type), case, user) and user.role != Role.ADMIN
+
+
 def require_may_act(case: Case, user: User) -> None:
-    """Contacts, uploads and transitions: the owner, or a supervisor."""
-    if not may_fire(registry.workflow(case.type), case, user) or user.role == Role.ADMIN:
+    if not may_act(case, user):
         raise Forbidden(_("只有案件负责人或主管可以处理此案件"))
 
 

@@ -51,6 +51,25 @@ PacketCheck = Callable[[Session, Case], list[Label]]
 
 
 @dataclass(frozen=True)
+class PacketData:
+    """What a packet prints beyond the case, its person and its uploads (a batch's lists):
+
+    - `values`: added to its forms' context;
+    - `inputs`: those values in a stable written form, kept in the packet's fingerprint (the
+      lists change without the case's version moving), so changed lists give a new version;
+    - `id_numbers`: how many whole ID numbers it prints; every look at such a packet is
+      audited as a list view (`case.id_numbers_viewed`) with that count.
+    """
+
+    values: Mapping[str, Any]
+    inputs: str
+    id_numbers: int = 0
+
+
+PacketLoader = Callable[[Session, Case], PacketData]
+
+
+@dataclass(frozen=True)
 class PacketSpec:
     """A packet a case of this type can print: its forms (Jinja2 templates under forms/,
     in order) and whether the checklist's uploads follow them.
@@ -62,6 +81,7 @@ class PacketSpec:
       (the packet was handed in). For a packet with `attachments`, from then on its uploads
       are on file with the bureau: they can be replaced (the old file stays, superseded) but
       no longer removed. A packet without `missing` is final in these states only.
+    - `data`: what it prints beyond the case (`PacketData`).
     """
 
     name: str
@@ -70,6 +90,7 @@ class PacketSpec:
     attachments: bool
     final_states: frozenset[str] = frozenset()
     missing: PacketCheck | None = None
+    data: PacketLoader | None = None
 
 
 @dataclass(frozen=True)

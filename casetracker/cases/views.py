@@ -133,11 +133,7 @@ def case_page(
     contacts, packets, timeline."""
     now = clock.now()
     case_type = registry.get(case.type)
-    try:
-        case_service.require_may_act(case, user)
-        may_act = True
-    except Forbidden:
-        may_act = False
+    may_act = case_service.may_act(case, user)
     return render(
         request,
         "cases/detail.html",

@@ -21,6 +21,7 @@ class Packet(Base):
     final: Mapped[bool]
     pages: Mapped[int]
     size: Mapped[int]
+    listed_ids: Mapped[int] = mapped_column(default=0, server_default="0")  # whole IDs in a list
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -16,13 +16,14 @@ from casetracker.auth.models import User
 from casetracker.cases import registry
 from casetracker.cases.models import Case
 from casetracker.cases.schemas import case_out
-from casetracker.cases.types import PacketSpec
+from casetracker.cases.types import PacketData, PacketSpec
 from casetracker.contacts import service as contact_service
 from casetracker.contacts.models import CHANNEL_LABELS, PARTY_LABELS
 from casetracker.core.clock import CHINA_TZ, local
 from casetracker.core.errors import Invalid, NotFound
 from casetracker.core.i18n import N_, _, in_locale
 from casetracker.core.identifiers import birth_date
+from casetracker.core.money import money_text
 from casetracker.core.settings import Settings
 from casetracker.materials import service as materials_service
 from casetracker.packets import render
@@ -53,7 +54,7 @@ def cn_datetime(value: datetime | None) -> str:
     return f"{cn_date(moment)} {moment:%H:%M}"
 
 
-render.environment().filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
+render.environment().filters.update(cn_date=cn_date, cn_datetime=cn_datetime, money=money_text)
 
 
 def require_type(*, case: Case, packet_type: str) -> PacketSpec:
@@ -78,6 +79,11 @@ def _qr(url: str) -> Markup:
     return Markup(segno.make(url, error="m").svg_inline(border=1, omitsize=True))
 
 
+def data(*, session: Session, case: Case, spec: PacketSpec) -> PacketData:
+    """What the packet prints beyond the case (nothing for most)."""
+    return spec.data(session, case) if spec.data is not None else PacketData({}, "")
+
+
 def context(
     *,
     session: Session,
@@ -86,7 +92,11 @@ def context(
     actor: User,
     settings: Settings,
     now: datetime,
+    extra: PacketData | None = None,
 ) -> tuple[dict[str, Any], list[render.AttachmentPlan]]:
+    """The forms' values and how the uploads enter; `extra`: the type's own (read here
+    unless the caller has them already)."""
+    extra = extra or data(session=session, case=case, spec=spec)
     person = case.insured
     checklist = materials_service.checklist(session=session, case=case)
     plans = (
@@ -97,10 +107,11 @@ def context(
     lacking = missing(session=session, case=case, spec=spec)
     born = birth_date(person.id_number) if person else None
     case_url = f"{settings.base_url.rstrip('/')}/cases/{case.id}"
+    view = case_out(case, actor, now)
     return {
         "packet_label": spec.label.zh,
         "case": case,
-        "view": case_out(case, actor, now),
+        "view": view,
         "client": case.client,
         "person": person,
         "id_number": person.id_number if person else "",
@@ -108,7 +119,7 @@ def context(
         "person_birth": cn_date(born),
         "details": registry.get(case.type).details(session, case),
         "checklist": checklist,
-        "clocks": case_out(case, actor, now).clocks,
+        "clocks": view.clocks,
         "contacts": contact_service.contacts(session=session, case=case),
         "parties": PARTY_LABELS,
         "channels": CHANNEL_LABELS,
@@ -119,14 +130,27 @@ def context(
         "missing": [label.zh for label in lacking],  # the packet is in Chinese
         "qr_svg": _qr(case_url),
         "case_url": case_url,
+        **extra.values,
     }, plans
 
 
 def _record_whole_id_view(
-    *, session: Session, case: Case, actor: User, ip: str | None, via: str, **where: Any
+    *,
+    session: Session,
+    case: Case,
+    actor: User,
+    ip: str | None,
+    via: str,
+    listed: int,
+    **where: Any,
 ) -> None:
     """A packet shows the person's whole ID number (the bureau needs it): every look at one
-    is audited like any other whole-number view."""
+    is audited like any other whole-number view; a packet listing many people (`listed`
+    whole numbers) is audited once on the case, with the count."""
+    if listed:
+        audit.id_numbers_listed(
+            session=session, actor=actor, case_id=case.id, count=listed, ip=ip, via=via, **where
+        )
     if case.insured_id is None:
         return
     audit.record(
@@ -151,18 +175,29 @@ def preview_html(
     ip: str | None = None,
 ) -> str:
     spec = require_type(case=case, packet_type=packet_type)
+    extra = data(session=session, case=case, spec=spec)
     values, plans = context(
-        session=session, case=case, spec=spec, actor=actor, settings=settings, now=now
+        session=session, case=case, spec=spec, actor=actor, settings=settings, now=now, extra=extra
     )
     html = render.html(spec.forms, values, plans, preview=True)
     _record_whole_id_view(
-        session=session, case=case, actor=actor, ip=ip, via="packet_preview", type=spec.name
+        session=session,
+        case=case,
+        actor=actor,
+        ip=ip,
+        via="packet_preview",
+        listed=extra.id_numbers,
+        type=spec.name,
     )
     return html
 
 
 def _fingerprint(
-    case: Case, spec: PacketSpec, plans: list[render.AttachmentPlan], missing: list[str]
+    case: Case,
+    spec: PacketSpec,
+    plans: list[render.AttachmentPlan],
+    missing: list[str],
+    inputs: str,
 ) -> str:
     parts = [
         TEMPLATE_REVISION,
@@ -172,6 +207,7 @@ def _fingerprint(
         str(not missing),
         "、".join(missing),
         *(f"{p.attachment.id}:{p.attachment.sha256}" for p in plans),
+        *([hashlib.sha256(inputs.encode()).hexdigest()] if inputs else []),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -188,10 +224,11 @@ def generate(
     """Render and store a new version, or return the stored one made from the same inputs.
     Returns (packet, created)."""
     spec = require_type(case=case, packet_type=packet_type)
+    extra = data(session=session, case=case, spec=spec)
     values, plans = context(
-        session=session, case=case, spec=spec, actor=actor, settings=settings, now=now
+        session=session, case=case, spec=spec, actor=actor, settings=settings, now=now, extra=extra
     )
-    fingerprint = _fingerprint(case, spec, plans, values["missing"])
+    fingerprint = _fingerprint(case, spec, plans, values["missing"], extra.inputs)
     existing = session.scalar(
         select(Packet).where(
             Packet.case_id == case.id, Packet.type == spec.name, Packet.fingerprint == fingerprint
@@ -218,6 +255,7 @@ def generate(
         final=values["final"],
         pages=pages,
         size=len(pdf),
+        listed_ids=extra.id_numbers,
         content=pdf,
         created_by_id=actor.id,
         created_at=now,
@@ -269,7 +307,13 @@ def open_packet(
     """A stored packet to download; the download is audited (it carries the whole ID)."""
     packet = require_packet(session=session, case_id=case.id, packet_id=packet_id)
     _record_whole_id_view(
-        session=session, case=case, actor=actor, ip=ip, via=via, packet_id=packet.id
+        session=session,
+        case=case,
+        actor=actor,
+        ip=ip,
+        via=via,
+        listed=packet.listed_ids,
+        packet_id=packet.id,
     )
     return packet
 

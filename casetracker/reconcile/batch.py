@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from casetracker.audit import service as audit
 from casetracker.auth.models import User
 from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
@@ -398,14 +399,22 @@ def _money_cell(value: object) -> Decimal | None:
     return Decimal(str(value)) if value not in (None, "") else None
 
 
-def export(*, session: Session, case: Case, translate: Callable[[str], str]) -> bytes:
+def export(*, session: Session, case: Case, actor: User, translate: Callable[[str], str]) -> bytes:
     """The batch's items as a workbook the specialist keeps working in: a summary, then a
-    sheet per category with what each item comes from and its resolution."""
+    sheet per category with what each item comes from and its resolution. It prints whole
+    ID numbers: the export is audited on the batch with their count."""
     batch = details(session, case)
     items = list(
         session.scalars(
             select(BatchItem).where(BatchItem.case_id == case.id).order_by(BatchItem.id)
         )
+    )
+    audit.id_numbers_listed(
+        session=session,
+        actor=actor,
+        case_id=case.id,
+        count=sum(1 for i in items if i.id_number),
+        via="items_xlsx",
     )
     counts = {key: sum(1 for i in items if i.category == key) for key in CATEGORIES}
     tables: list[workbook.Table] = [

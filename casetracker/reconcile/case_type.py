@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casetracker.cases.models import Case
-from casetracker.cases.types import CaseType, GuardContext, NavEntry
+from casetracker.cases.types import CaseType, GuardContext, NavEntry, PacketSpec
 from casetracker.core.errors import DomainError
 from casetracker.core.i18n import _
 from casetracker.people.models import InsuredPerson
 from casetracker.people.panels import PersonPanel
-from casetracker.reconcile import batch, daily
+from casetracker.reconcile import batch, daily, declaration, report
 from casetracker.reconcile.models import (
     BatchDetails,
     BatchItem,
@@ -141,6 +141,24 @@ CASE_TYPE = CaseType(
         "reconcile": batch.compute_items,
         "confirm_deduction": _store_deduction,
     },
+    packets=(
+        PacketSpec(
+            "declaration_list",
+            Label("增减员申报表", "Enrolment and stop list"),
+            ("reconcile/declaration_list.html",),
+            attachments=False,
+            missing=declaration.missing,
+            data=declaration.packet_data,
+        ),
+        PacketSpec(
+            report.PACKET,
+            Label("月度报告", "Monthly report"),
+            ("reconcile/monthly_report.html",),
+            attachments=False,
+            missing=report.missing,
+            data=report.packet_data,
+        ),
+    ),
 )
 
 

@@ -6,17 +6,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from markupsafe import Markup
 from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casetracker.cases.models import Case
-from casetracker.core.i18n import N_
+from casetracker.cases.types import PacketData
+from casetracker.core.i18n import N_, in_locale
+from casetracker.core.money import money_text
 from casetracker.reconcile import workbook
 from casetracker.reconcile.batch import CATEGORIES, details
 from casetracker.reconcile.models import BatchDetails, BatchItem, BillLine, Resolution
+from casetracker.workflows.engine import Label
 
 MONTHS = 12
+PACKET = "monthly_report"
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 180, 70, 22, 12
 
 
@@ -101,6 +106,53 @@ def _bars(trend: list[MonthRow]) -> tuple[list[Bar], Decimal]:
     return bars, top
 
 
+def chart(found: Report, label: str) -> Markup:
+    """The twelve months' bill totals as bars, this month's darker (the page and the PDF
+    draw the same SVG); nothing when no month has a total."""
+    if not found.bars:
+        return Markup("")
+    axis = HEIGHT - BOTTOM
+    parts = [
+        Markup(
+            '<svg class="chart" role="img" viewBox="0 0 {w} {h}" width="100%" aria-label="{label}"'
+            ' font-family="Packet Sans, sans-serif" font-size="11">'
+            '<line x1="{x}" y1="{top}" x2="{x}" y2="{axis}" stroke="#999"/>'
+            '<text x="{tx}" y="{ty}" text-anchor="end">{most}</text>'
+        ).format(
+            w=WIDTH,
+            h=HEIGHT,
+            label=label,
+            x=LEFT,
+            top=TOP,
+            axis=axis,
+            tx=LEFT - 4,
+            ty=TOP + 4,
+            most=money_text(found.top),
+        )
+    ]
+    for n, bar in enumerate(found.bars):
+        parts.append(
+            Markup(
+                '<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}">'
+                "<title>{month}：{total}</title></rect>"
+                '<text x="{mx:.1f}" y="{my}" text-anchor="middle">{short}</text>'
+            ).format(
+                x=bar.x,
+                y=bar.y,
+                w=bar.width,
+                h=bar.height,
+                fill="#2c7be5" if n == len(found.bars) - 1 else "#9bbce8",
+                month=bar.row.month,
+                total=money_text(bar.row.total),
+                mx=bar.x + bar.width / 2,
+                my=HEIGHT - 6,
+                short=bar.row.month[5:],
+            )
+        )
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
+
+
 def report(*, session: Session, case: Case) -> Report:
     batch = details(session, case)
     items = list(session.scalars(select(BatchItem).where(BatchItem.case_id == case.id)))
@@ -124,6 +176,37 @@ def report(*, session: Session, case: Case) -> Report:
         else None
     )
     return Report(batch, by_class, dict(sorted(by_client.items())), trend, difference, bars, top)
+
+
+def _figures(found: Report) -> str:
+    """Every figure the report prints, written out (the packet's fingerprint)."""
+    return repr(
+        (
+            found.batch.month,
+            found.batch.bill_total,
+            found.batch.deducted_amount,
+            found.by_class,
+            found.by_client,
+            found.trend,
+        )
+    )
+
+
+def packet_data(session: Session, case: Case) -> PacketData:
+    """The report as a PDF on the packet framework: its figures and the same chart."""
+    found = report(session=session, case=case)
+    return PacketData(
+        {"r": found, "categories": CATEGORIES, "chart_svg": chart(found, "近 12 个月账单合计")},
+        _figures(found),
+    )
+
+
+_NOT_CLOSED = N_("本月批次结束（数字还会变）")
+
+
+def missing(_session: Session, case: Case) -> list[Label]:
+    """Final once the month is closed: until then its figures may still change."""
+    return [] if case.closed_at is not None else [Label(_NOT_CLOSED, in_locale("en", _NOT_CLOSED))]
 
 
 def export(found: Report, tr: Callable[[str], str]) -> bytes:

@@ -19,13 +19,22 @@ from casetracker.cases.models import Case
 from casetracker.core import clock, i18n
 from casetracker.core.errors import DomainError, Invalid
 from casetracker.core.i18n import N_, _
+from casetracker.packets import service as packet_service
 from casetracker.people import service as people_service
-from casetracker.reconcile import batch, daily, jobs, mapping, report, roster_import
+from casetracker.reconcile import (
+    batch,
+    daily,
+    declaration,
+    jobs,
+    mapping,
+    report,
+    roster_import,
+)
 from casetracker.reconcile.classes import Month
 from casetracker.reconcile.files import UnreadableFile, read_sheets
 from casetracker.reconcile.models import BatchDetails, ImportJob, JobStatus
 from casetracker.reconcile.records import NO_HEADER, read_table
-from casetracker.web.deps import DbSession, FormFields, RowId, require_role
+from casetracker.web.deps import AppSettings, DbSession, FormFields, RowId, require_role
 from casetracker.web.templating import render
 from casetracker.web.uploads import read_import
 from casetracker.workflows.daily_check import TYPE as DAILY_TYPE
@@ -326,8 +335,15 @@ def apply_bill(
 @router.get("/reconcile/batches/{case_id}/items.xlsx")
 def export_items(session: DbSession, user: Worker, case_id: RowId) -> Response:
     case = _batch_only(session, case_id)
-    content = batch.export(session=session, case=case, translate=i18n.translate)
+    content = batch.export(session=session, case=case, actor=user, translate=i18n.translate)
     return _xlsx(content, f"{case.title}.xlsx")
+
+
+@router.get("/reconcile/batches/{case_id}/declaration.xlsx")
+def export_declaration(session: DbSession, user: Worker, case_id: RowId) -> Response:
+    case = _batch_only(session, case_id)
+    content = declaration.export(session=session, case=case, actor=user, translate=i18n.translate)
+    return _xlsx(content, f"{case.title} 增减员申报表.xlsx")
 
 
 def _batch_only(session: Session, case_id: int) -> Case:
@@ -338,14 +354,39 @@ def _batch_only(session: Session, case_id: int) -> Case:
 
 
 @router.get("/reconcile/batches/{case_id}/report")
-def batch_report(request: Request, session: DbSession, _user: Worker, case_id: RowId) -> Response:
+def batch_report(request: Request, session: DbSession, user: Worker, case_id: RowId) -> Response:
     case = _batch_only(session, case_id)
     found = report.report(session=session, case=case)
     return render(
         request,
         "reconcile/report.html",
-        {"case": case, "r": found, "categories": batch.CATEGORIES, "chart": report},
+        {
+            "case": case,
+            "r": found,
+            "categories": batch.CATEGORIES,
+            "chart": report.chart,
+            "may_act": case_service.may_act(case, user),
+        },
     )
+
+
+@router.post("/reconcile/batches/{case_id}/report.pdf")
+def batch_report_pdf(
+    session: DbSession, user: Worker, settings: AppSettings, case_id: RowId
+) -> Response:
+    """The report as a PDF: generated on the packet framework (kept, versioned; the same
+    figures give back the stored version), then downloaded."""
+    case = _batch_only(session, case_id)
+    case_service.require_may_act(case, user)
+    packet, _created = packet_service.generate(
+        session=session,
+        case=case,
+        packet_type=report.PACKET,
+        actor=user,
+        settings=settings,
+        now=clock.now(),
+    )
+    return RedirectResponse(f"/cases/{case.id}/packets/{packet.id}.pdf", 303)
 
 
 @router.get("/reconcile/batches/{case_id}/report.xlsx")

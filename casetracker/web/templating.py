@@ -3,7 +3,6 @@
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from casetracker.cases import registry
 from casetracker.cases.types import NavEntry
 from casetracker.core import clock, i18n
 from casetracker.core.identifiers import mask_id_number
+from casetracker.core.money import money_text
 from casetracker.core.paths import TEMPLATES
 from casetracker.web.csrf import csrf_token
 
@@ -40,10 +40,6 @@ def _fmt_datetime(value: datetime | None) -> str:
 
 def _fmt_date(value: date | None) -> str:
     return value.isoformat() if value else ""
-
-
-def _fmt_money(value: Decimal | None) -> str:
-    return f"{value:,.2f}" if value is not None else ""
 
 
 def _shown(value: Any) -> str:
@@ -106,7 +102,7 @@ def _role_label(role: Role | str) -> str:
 templates.env.filters.update(
     datetime=_fmt_datetime,
     date=_fmt_date,
-    money=_fmt_money,
+    money=money_text,
     mask=mask_id_number,
     role=_role_label,
     choices=_choices,
