@@ -88,6 +88,10 @@ def test_a_month_is_reconciled_closed_and_its_declaration_checked_the_next(
     _resolve(page, "to_enroll", "已增员")
     _resolve(page, "not_in_roster", "不处理", "非本公司派遣人员，已告知社保局")
     expect(page.locator("#items h2")).to_contain_text("待处理 0 项")
+    listing = page.locator("tr[data-packet=declaration_list]")
+    expect(listing).not_to_contain_text("草稿")  # every difference resolved: final
+    listing.get_by_role("button", name="生成 PDF").click()
+    expect(page.locator("tr[data-packet=declaration_list]")).to_contain_text("定稿")
 
     page.get_by_label("申报日期").fill(today)
     page.get_by_role("button", name="登记网上申报").click()
