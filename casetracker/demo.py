@@ -189,6 +189,9 @@ def load(*, session: Session) -> DemoResult:
         )
     session.flush()
     _demo_cases(session, clients, users)
+    from casetracker.reconcile import demo as reconcile_demo
+
+    reconcile_demo.load(session=session, owner=users["zhangli"], now=now)
     count = session.scalar(select(func.count()).select_from(InsuredPerson)) or 0
     return DemoResult(
         passwords=passwords, regions=len(regions), clients=len(clients), insured=count

@@ -120,6 +120,23 @@ def test_the_list_is_a_draft_until_every_difference_is_resolved(
     assert _list_views(session, batch) == []  # no whole number shown, nothing to audit
 
 
+def test_the_resolution_form_proposes_the_usual_outcome_of_each_difference(
+    client: TestClient, batch: int
+) -> None:
+    page = client.get(f"/cases/{batch}").text
+    proposed = {
+        row.split('"', 1)[0]: row.split(" selected>", 1)[0].rsplit('value="', 1)[1].rstrip('"')
+        for row in page.split('data-category="')[1:]
+        if " selected>" in row.split("</tr>", 1)[0]
+    }
+    assert proposed == {
+        "to_enroll": "enrolled",
+        "not_in_roster": "stopped",
+        "base_mismatch": "base_corrected",
+        "invalid": "ignored",
+    }
+
+
 def test_the_resolved_people_are_listed_whole_and_every_look_is_audited(
     client: TestClient, session: Session, world: World, batch: int
 ) -> None:

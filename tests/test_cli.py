@@ -70,6 +70,30 @@ def test_the_demo_data_is_valid(cli_env: dict[str, str]) -> None:
     engine.dispose()
 
 
+def test_the_demo_has_a_month_to_reconcile_and_the_daily_checks(cli_env: dict[str, str]) -> None:
+    from casetracker.cases.models import Case
+    from casetracker.reconcile.models import BatchDetails, BatchItem
+
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    assert runner.invoke(cli, ["demo"]).exit_code == 0  # once only
+    engine = make_engine(cli_env["CASETRACKER_DATABASE_URL"])
+    with session_scope(make_sessionmaker(engine)) as session:
+        batches = session.execute(
+            select(BatchDetails.month, Case.state, BatchDetails.bill_total)
+            .join(Case, Case.id == BatchDetails.case_id)
+            .order_by(BatchDetails.month)
+        ).all()
+        assert [state for _month, state, _total in batches] == ["closed", "reconciled"]
+        assert all(total and total > 0 for _month, _state, total in batches)
+        latest = session.scalar(select(func.max(BatchDetails.case_id)))
+        found = set(session.scalars(select(BatchItem.category).where(BatchItem.case_id == latest)))
+        planted = ["to_enroll", "to_stop", "not_in_roster", "base_mismatch", "other_period"]
+        assert found == {*planted, "invalid"}
+        daily = session.scalars(select(Case.title).where(Case.type == "daily_check")).all()
+        assert sorted(daily) == ["杭州市 外地名单日常核对", "苏州市 外地名单日常核对"]
+    engine.dispose()
+
+
 def test_user_add_reads_a_piped_password_and_token_create_prints_it_last(
     cli_env: dict[str, str],
 ) -> None:

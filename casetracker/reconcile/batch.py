@@ -50,6 +50,17 @@ RESOLUTIONS: dict[str, str] = {
     Resolution.IGNORED.value: N_("不处理"),
 }
 
+# What the resolution form proposes for each kind of difference (the usual outcome; the
+# specialist may choose another).
+SUGGESTED: dict[str, str] = {
+    "to_enroll": Resolution.ENROLLED.value,
+    "declared_not_billed": Resolution.ENROLLED.value,
+    "to_stop": Resolution.STOPPED.value,
+    "not_in_roster": Resolution.STOPPED.value,
+    "stopped_still_billed": Resolution.STOPPED.value,
+    "base_mismatch": Resolution.BASE_CORRECTED.value,
+}
+
 
 def open_batch(
     *, session: Session, region_id: int, month: Month, owner: User, now: datetime

@@ -71,6 +71,7 @@ class BatchView:
     difference: Decimal | None = None
     categories: dict[str, str] = field(default_factory=lambda: batch.CATEGORIES)
     resolutions: dict[str, str] = field(default_factory=lambda: batch.RESOLUTIONS)
+    suggested: dict[str, str] = field(default_factory=lambda: batch.SUGGESTED)
 
 
 def _details(session: Session, case: Case) -> BatchView | None:

@@ -114,11 +114,9 @@ def run(
         _fail(factory, job_id, N_("读取时出错，请重新上传；如再次出错请联系管理员"))
 
 
-def check_now(
-    *, session: Session, job: ImportJob, work: Work, layout: Layout | None = None
-) -> None:
+def check_now(*, session: Session, job: ImportJob, work: Work) -> None:
     """`run`'s reading and checking in the caller's unit of work, without its progress
-    reports (a script, a test)."""
+    reports (a script, a test; columns mapped by hand are not applied)."""
     table = read_table(read_sheets(job.content, job.filename), job.filename)
     work(session, job, table)
     job.rows_read = len(table.records) + len(table.problems)

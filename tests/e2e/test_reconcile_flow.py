@@ -1,8 +1,9 @@
 """A specialist's month in the browser: the sales reps' roster changes uploaded, previewed
-and imported; November's batch opened, its bill uploaded and reconciled against that
+and imported; September's batch opened, its bill uploaded and reconciled against that
 roster, the summary read, each difference resolved, the declaration and the bank's
-deduction recorded (the difference shown), the month closed; then December's bill, where
-the hire declared in November is still not billed, shows him carried forward."""
+deduction recorded (the difference shown), the month closed; then October's bill, where
+the hire declared in September is still not billed, shows him carried forward. (The demo
+holds the last two months of 上海市 already, so the flow works on September and October.)"""
 
 from datetime import date, datetime
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_a_month_is_reconciled_closed_and_its_declaration_checked_the_next(
 ) -> None:
     today = datetime.now(CHINA_TZ).date().isoformat()
     roster = tmp_path / "名册变动.xlsx"
-    hire: list[object] = ["吕新", HIRE, CLIENT, date(2026, 11, 3), None, 7310]
+    hire: list[object] = ["吕新", HIRE, CLIENT, date(2026, 9, 3), None, 7310]
     roster.write_bytes(xlsx_bytes(SheetSpec("变动", [list(ROSTER_HEADER), hire])))
     login = LoginPage(page, live_server.url)
     login.log_in("zhangli", live_server.passwords["zhangli"])
@@ -80,7 +81,7 @@ def test_a_month_is_reconciled_closed_and_its_declaration_checked_the_next(
     expect(page.get_by_role("status")).to_contain_text("已导入")
     roster_label = page.locator("h1").inner_text().split(" · ")[0].replace("名册导入", "上传的名册")
 
-    november = _month(page, tmp_path, "2026-11", f"{roster_label} 名册变动.xlsx")
+    september = _month(page, tmp_path, "2026-09", f"{roster_label} 名册变动.xlsx")
     items = page.locator("#items")
     expect(items.locator("li[data-category=to_enroll]")).to_contain_text("1")
     expect(items.locator("li[data-category=not_in_roster]")).to_contain_text("1")
@@ -102,8 +103,8 @@ def test_a_month_is_reconciled_closed_and_its_declaration_checked_the_next(
     page.get_by_role("button", name="结束本月").click()
     expect(page.get_by_text("已结束").first).to_be_visible()
 
-    assert _month(page, tmp_path, "2026-12", f"{roster_label} 名册变动.xlsx") != november
+    assert _month(page, tmp_path, "2026-10", f"{roster_label} 名册变动.xlsx") != september
     carried = page.locator("tr[data-category=declared_not_billed]")
     expect(carried).to_contain_text("吕新")
-    expect(carried).to_contain_text("上月（2026-11）已申报")
+    expect(carried).to_contain_text("上月（2026-09）已申报")
     screenshot(page, "batch-carried-forward")
