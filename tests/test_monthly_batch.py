@@ -290,3 +290,57 @@ def test_a_bill_with_no_header_we_know_is_read_through_columns_mapped_by_hand(
     applied = client.post(f"{again}/apply", data={"csrf_token": page_csrf(client, again)})
     assert applied.status_code == 303
     assert _items(session, case_id)["base_mismatch"] == [LI_ID]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "reason"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "scan.png", "不是表格文件"),
+        (b"", "empty.csv", "文件是空的"),
+        (b"PK\x03\x04 not really a workbook", "bill.xlsx", "无法读取"),
+    ],
+)
+def test_a_bill_that_cannot_be_read_says_why_and_imports_nothing(
+    client: TestClient,
+    world: World,
+    anna: User,
+    session: Session,
+    early_november: time_machine.Traveller,
+    content: bytes,
+    filename: str,
+    reason: str,
+) -> None:
+    log_in(client, anna)
+    case_id = _open(client, world, "2026-11")
+    uploaded = client.post(
+        f"/reconcile/batches/{case_id}/bill",
+        data={"csrf_token": page_csrf(client, f"/cases/{case_id}")},
+        files={"file": (filename, content)},
+    )
+    assert uploaded.status_code == 303
+    job = uploaded.headers["location"]
+    page = client.get(job).text
+    assert reason in page
+    refused = client.post(f"{job}/apply", data={"csrf_token": page_csrf(client, job)})
+    assert refused.status_code in (409, 422)
+    session.expire_all()
+    case = session.get(Case, case_id)
+    assert case is not None
+    assert case.state == "draft"
+    assert session.scalar(select(BillLine.id).where(BillLine.case_id == case_id)) is None
+    assert session.scalar(select(BatchItem.id).where(BatchItem.case_id == case_id)) is None
+
+
+def test_a_bill_of_200_mb_is_refused_before_it_is_read(
+    client: TestClient, world: World, anna: User, early_november: time_machine.Traveller
+) -> None:
+    log_in(client, anna)
+    case_id = _open(client, world, "2026-11")
+    huge = client.post(
+        f"/reconcile/batches/{case_id}/bill",
+        data={"csrf_token": page_csrf(client, f"/cases/{case_id}")},
+        files={"file": ("账单.xlsx", b"PK\x03\x04" + b"\x00" * (200 * 1024 * 1024))},
+    )
+    assert huge.status_code == 413
+    assert "50 MB" in huge.text
+    assert "待导入账单" in client.get(f"/cases/{case_id}").text
