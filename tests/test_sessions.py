@@ -100,3 +100,15 @@ def test_plain_http_deployments_send_no_hsts(client: TestClient) -> None:
     response = client.get("/login")
     assert "strict-transport-security" not in response.headers
     assert "secure" not in client.get("/lang/en").headers["set-cookie"].lower()
+
+
+def test_the_cookie_a_login_sets_already_carries_the_forms_token(
+    client: TestClient, anna: User
+) -> None:
+    """A page after login keeps the token the login made: it does not mint one per page for a
+    client that keeps the login's cookie (as a load tool does), nor re-send the cookie."""
+    log_in(client, anna)
+    copied = client.cookies[COOKIE]
+    first = _with_cookie(client.app, copied)  # type: ignore[arg-type]
+    second = _with_cookie(client.app, copied)  # type: ignore[arg-type]
+    assert page_csrf(first, "/cases") == page_csrf(second, "/cases") == page_csrf(client, "/cases")

@@ -16,6 +16,7 @@ from casetracker.auth.service import LoginFailed
 from casetracker.core import clock
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import LOCALES
+from casetracker.web.csrf import csrf_token
 from casetracker.web.deps import (
     SESSION_USER_KEY,
     AppSettings,
@@ -78,6 +79,7 @@ def login_submit(
     if isinstance(previous, str):  # signing in again in the same browser ends the old one
         auth_service.end_session(session=session, token=previous, now=now)
     request.session.clear()  # a fresh session (and CSRF token) after login: no fixation
+    csrf_token(request)  # made now, so the cookie the login sets already carries it
     request.session[SESSION_USER_KEY] = auth_service.start_session(
         session=session, user=user, settings=settings, now=now
     )

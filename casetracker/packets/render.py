@@ -75,7 +75,9 @@ class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
 @cache
 def environment() -> Environment:
     """Form templates: `forms/`, then the folders case types bring (`add_forms_dir`)."""
-    env = Environment(loader=FileSystemLoader([str(FORMS)]), autoescape=select_autoescape())
+    env = Environment(
+        loader=FileSystemLoader([str(FORMS)]), autoescape=select_autoescape(), auto_reload=False
+    )
     env.globals["font_sans"] = pylopdf_fonts_zh_cn.sans_path().as_uri()
     env.globals["font_serif"] = pylopdf_fonts_zh_cn.serif_path().as_uri()
     return env

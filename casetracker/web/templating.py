@@ -27,6 +27,8 @@ templates = Jinja2Templates(
         loader=FileSystemLoader([str(TEMPLATES)]),
         autoescape=select_autoescape(),
         extensions=["jinja2.ext.i18n"],
+        # Templates ship with the code: no look at their files' times on every render.
+        auto_reload=False,
     )
 )
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
