@@ -16,6 +16,7 @@ from casetracker.alerts import api as alerts_api
 from casetracker.alerts import scheduler as alert_scheduler
 from casetracker.alerts import views as alerts_views
 from casetracker.auth import views as auth_views
+from casetracker.benefits import api as benefits_api
 from casetracker.calendar import views as calendar_views
 from casetracker.cases import api as cases_api
 from casetracker.cases import views as cases_views
@@ -133,6 +134,7 @@ def create_app(
         alerts_views.router,
         overview_api.router,
         overview_views.router,
+        benefits_api.router,
     ):
         app.include_router(router)
     return app

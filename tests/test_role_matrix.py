@@ -122,6 +122,8 @@ MATRIX: dict[Key, Expect] = {
     # The supervisor's overview (admins read it too).
     ("GET",  "/overview"):                              Expect(303, 403, 403, 200, 200),
     ("GET",  "/api/v1/overview"):                       Expect(401, 403, 403, 200, 200),
+    # The benefit calculator stores nothing: any signed-in caller.
+    ("POST", "/api/v1/benefits/calculate"):             Expect(401, 200, 200, 200, 200),
     # Pages any signed-in user reads (and the people records any of them keeps).
     ("GET",  "/"):                                      Expect(303, 200, 200, 200, 200),
     ("GET",  "/clients"):                               Expect(303, 200, 200, 200, 200),
@@ -424,6 +426,14 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("POST", "/alerts/{alert_id}/acknowledge"): lambda s, r: Call(form={"note": "已督办"}),
     ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): lambda s, r: Call(json={"note": "已督办"}),
+    ("POST", "/api/v1/benefits/calculate"): lambda s, r: Call(
+        json={
+            "monthly_wages": ["8000.00"],
+            "area_average_monthly_wage": "10000.00",
+            "previous_year_area_average_monthly_wage": "9500.00",
+            "grade": 7,
+        }
+    ),
     ("POST", "/cases/{case_id}/attachments/{attachment_id}/remove"): lambda s, r: Call(
         form={"reason": "传错了案件"}
     ),

@@ -1,6 +1,5 @@
 """Validation of the fields a transition requires, with messages that name each field."""
 
-import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import _
+from casetracker.core.money import parse_money
 from casetracker.core.validation import parse_day, parse_moment
 from casetracker.workflows.engine import FieldSpec, FieldType, TransitionSpec
 
@@ -104,17 +104,6 @@ def event_time(transition: TransitionSpec, values: dict[str, Any], now: datetime
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=CHINA_TZ)
     return now
-
-
-_MONEY = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
-
-
-def parse_money(text: str) -> Decimal:
-    """Yuan to the cent, not negative: 12345.67 or 12,345.67 (ValueError otherwise)."""
-    cleaned = text.replace(",", "").replace("，", "").strip()
-    if not _MONEY.fullmatch(cleaned):
-        raise ValueError(_("应为金额（元，最多两位小数），如 12345.67"))
-    return Decimal(cleaned).quantize(Decimal("0.01"))
 
 
 def _jsonable(value: Any) -> Any:
