@@ -149,7 +149,7 @@ def start_clock(
         started_at=started_at,
         start_event=start_event,
         due_at=period.due_at,
-        status=ClockStatus.OPEN,
+        status=ClockStatus.REMINDER if spec.reminder else ClockStatus.OPEN,
         pauses=[],
         provisional=period.provisional,
         explanation=_explanation(rule, period, computed),
@@ -192,6 +192,19 @@ def alerts_raised(
         .values(alert_level=progress, next_alert_at=next_at)
         .execution_options(synchronize_session=False)
     )
+
+
+def _from_field(fields: dict[str, Any], name: str | None) -> datetime | None:
+    """The start a transition's date field gives a clock: that day's 00:00, China time (a
+    field read back from the timeline arrives as its ISO text)."""
+    value = fields.get(name) if name else None
+    if isinstance(value, str) and value:
+        value = (datetime if "T" in value else date).fromisoformat(value)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time(0), tzinfo=CHINA_TZ)
+    return None
 
 
 def _live(rows: list[Clock], kind: str) -> list[Clock]:
@@ -244,13 +257,19 @@ def _act(
     clocks: list[Clock],
 ) -> None:
     if action.op is ClockOp.START:
+        started_at = _from_field(fields, action.from_field) or at
+        for row in clocks:  # a reminder started again counts from its new start
+            if row.kind == action.kind and row.status == ClockStatus.REMINDER:
+                row.started_at, row.start_event = started_at, start_event
+                _recount(row, calendar)
+                return
         if _live(clocks, action.kind):  # already running (e.g. re-entering after a resume)
             return
         start_clock(
             session=session,
             case=case,
             spec=spec,
-            started_at=at,
+            started_at=started_at,
             start_event=start_event,
             fields=fields,
             calendar=calendar,
@@ -258,6 +277,11 @@ def _act(
         )
         return
     for row in _live(clocks, action.kind):
+        if action.op is ClockOp.EXTEND:
+            rule = Rule("extension", row.unit, action.length, action.basis)
+            row.explanation = row.explanation | {"rules": [vars(rule) | {"unit": rule.unit.value}]}
+            _recount(row, calendar)
+            continue
         if action.op is ClockOp.STOP:
             _finish(row, ClockStatus.MET, at, calendar)
             if row.stopped_at is not None and row.stopped_at > row.due_at:

@@ -36,6 +36,8 @@ class Case(Base):
     # None for a case of no one client (a region's monthly batch).
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     insured_id: Mapped[int | None] = mapped_column(ForeignKey("insured_people.id"), index=True)
+    # The case this one was opened from (an appraisal from its injury case).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # The insured person's name, copied here (kept in step on a rename, below) so that a
     # search by name finds cases through an index on cases alone.
     insured_name: Mapped[str] = mapped_column(String(50), default="", server_default="")
@@ -118,6 +120,7 @@ class ClockStatus(enum.StrEnum):
     MISSED = "missed"
     PAUSED = "paused"
     CANCELLED = "cancelled"
+    REMINDER = "reminder"  # a reminder's clock: never met, missed or overdue
 
 
 _STATUSES = ", ".join(f"'{s.value}'" for s in ClockStatus)

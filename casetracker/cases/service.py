@@ -395,8 +395,7 @@ def _run_clocks(
     values: dict[str, Any],
     event_at: datetime,
 ) -> None:
-    exiting, entering = workflow.state(source), workflow.state(spec.target)
-    actions = [*(exiting.on_exit if exiting else ()), *(entering.on_enter if entering else ())]
+    actions = workflow.clock_actions(spec, source, spec.target)
     _apply_clock_actions(
         session, workflow, case, actions, at=event_at, start_event=spec.label.zh, fields=values
     )

@@ -117,12 +117,8 @@ def clock_events(workflow: Workflow, entries: Sequence[CaseTransition]) -> list[
         elif entry.name == REOPENING:
             events.append(Event((), entry.event_at, "", {}, reopens=True))
         elif (spec := workflow.transition(entry.name)) is not None:
-            exiting = workflow.state(entry.from_state or "")
             entering = workflow.state(entry.to_state)
-            actions = (
-                *(exiting.on_exit if exiting else ()),
-                *(entering.on_enter if entering else ()),
-            )
+            actions = workflow.clock_actions(spec, entry.from_state, entry.to_state)
             events.append(
                 Event(
                     actions,

@@ -36,6 +36,10 @@ class ClockState(Protocol):
 
 
 def time_left(row: ClockState, now: datetime) -> str:
+    if row.status == ClockStatus.REMINDER:  # never overdue: from its day on, it may be done
+        if now < row.due_at:
+            return _("{left}后可办理").format(left=span(row.due_at - now))
+        return _("已可办理")
     if row.status == ClockStatus.PAUSED and row.paused_at is not None:
         return _("已暂停（暂停时剩余 {left}）").format(left=span(row.due_at - row.paused_at))
     if row.status == ClockStatus.CANCELLED:
@@ -51,6 +55,8 @@ def time_left(row: ClockState, now: datetime) -> str:
 
 def urgency(row: ClockState, now: datetime) -> str:
     """overdue / due-soon (within 24 h) / ok / done: a CSS class and an API hint."""
+    if row.status == ClockStatus.REMINDER:
+        return "reminder"
     if row.status != ClockStatus.OPEN:
         return "done" if row.status != ClockStatus.PAUSED else "paused"
     if now > row.due_at:

@@ -128,7 +128,7 @@ def overdue_per_day(
     late = session.execute(
         select(Clock.due_at, Clock.stopped_at).where(
             Clock.due_at < now,
-            Clock.status != ClockStatus.PAUSED.value,
+            Clock.status.notin_((ClockStatus.PAUSED.value, ClockStatus.REMINDER.value)),
             or_(Clock.stopped_at.is_(None), Clock.stopped_at > Clock.due_at),
             or_(Clock.stopped_at.is_(None), Clock.stopped_at > start),
         )

@@ -55,16 +55,29 @@ class ClockOp(enum.StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     CANCEL = "cancel"
+    EXTEND = "extend"  # the running clock counted again from its start with a new length
 
 
 @dataclass(frozen=True)
 class ClockAction:
+    """One thing done to a clock. A start may count from a date field of the transition
+    (`from_field`) instead of its event time (a window from the day a decision was
+    received); an extension gives the running clock a new `length` from its own start,
+    citing `basis`."""
+
     op: ClockOp
     kind: str
+    from_field: str | None = None
+    length: int = 0
+    basis: str = ""
 
 
-def start(kind: str) -> ClockAction:
-    return ClockAction(ClockOp.START, kind)
+def start(kind: str, *, from_field: str | None = None) -> ClockAction:
+    return ClockAction(ClockOp.START, kind, from_field=from_field)
+
+
+def extend(kind: str, length: int, basis: str) -> ClockAction:
+    return ClockAction(ClockOp.EXTEND, kind, length=length, basis=basis)
 
 
 def stop(kind: str) -> ClockAction:
@@ -160,6 +173,9 @@ class ClockSpec:
     # The case type works the length out from the case (a region's monthly cut-off day):
     # the name of one of its `CaseType.length_rules`, which replaces `length` and `basis`.
     length_rule: str | None = None
+    # A reminder, not a deadline: from its due time on something may be done (a review may
+    # be requested). It is never met, missed or overdue and raises no alert.
+    reminder: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,6 +212,10 @@ class TransitionSpec:
     fields: tuple[FieldSpec, ...] = ()
     event_field: str | None = None  # the field holding the outside event's time
     guards: tuple[Guard, ...] = ()
+    # Clock actions of this transition itself, after its states' (on_exit, on_enter): what
+    # only this way into a state does (a first conclusion opens the window for a second
+    # appraisal; the second, final one does not).
+    clocks: tuple[ClockAction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -262,6 +282,18 @@ class Workflow:
         state = self.state(name)
         return str(state.label) if state else name
 
+    def clock_actions(
+        self, transition: TransitionSpec, source: str | None, target: str
+    ) -> tuple[ClockAction, ...]:
+        """What a transition does to the clocks, in order: leaving its source, entering its
+        target, then its own."""
+        exiting, entering = self.state(source or ""), self.state(target)
+        return (
+            *(exiting.on_exit if exiting else ()),
+            *(entering.on_enter if entering else ()),
+            *transition.clocks,
+        )
+
     def transitions_from(self, state: str) -> list[TransitionSpec]:
         return list(self._index["from"].get(state, ()))
 
@@ -292,10 +324,21 @@ def definition_problems(workflow: Workflow) -> list[str]:
             for s in t.sources
             if (spec := workflow.state(s)) and spec.final
         ]
+        problems += [f"{t.name}: unknown clock {a.kind}" for a in t.clocks if a.kind not in kinds]
+        problems += [
+            f"{t.name}: clock field {a.from_field} not among its fields"
+            for a in t.clocks
+            if a.from_field and a.from_field not in names
+        ]
     for s in workflow.states:
         problems += [
             f"{s.name}: unknown clock {a.kind}"
             for a in (*s.on_enter, *s.on_exit)
             if a.kind not in kinds
+        ]
+        problems += [
+            f"{s.name}: a state's clock action cannot name a transition's field"
+            for a in (*s.on_enter, *s.on_exit)
+            if a.from_field
         ]
     return problems
