@@ -6,6 +6,9 @@ A new duty is its package (models, service, `case_type.py`, pages), its workflow
 
 from fastapi import APIRouter
 
+from casetracker.appraisal import api as appraisal_api
+from casetracker.appraisal import views as appraisal_views
+from casetracker.appraisal.case_type import CASE_TYPE as APPRAISAL
 from casetracker.cases import registry
 from casetracker.cases.types import CaseType
 from casetracker.injury import api as injury_api
@@ -45,3 +48,4 @@ def routers() -> list[APIRouter]:
 register(INJURY, injury_views.router, injury_api.router)  # 工伤
 register(MONTHLY_BATCH, reconcile_views.router)  # 月度增减员
 register(DAILY_CHECK)  # 外地名单日常核对 (its pages are the reconciliation's)
+register(APPRAISAL, appraisal_views.router, appraisal_api.router)  # 劳动能力鉴定

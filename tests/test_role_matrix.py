@@ -158,6 +158,8 @@ MATRIX: dict[Key, Expect] = {
     ("GET",  "/cases/{case_id}/packets/{packet_type}/preview"):
                                                         Expect(303, 200, 403, 200, 403),
     ("POST", "/cases/{case_id}/packets"):               Expect(303, 303, 403, 303, 403),
+    # An appraisal opens from a recognised injury only (the scene's is not yet: 409).
+    ("POST", "/cases/{case_id}/appraisals"):            Expect(303, 409, 403, 409, 403),
     ("GET",  "/cases/{case_id}/packets/{packet_id}.pdf"):
                                                         Expect(303, 200, 403, 200, 403),
     ("POST", "/cases/{case_id}/corrections"):           Expect(303, 303, 403, 303, 403),
@@ -226,6 +228,7 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/api/v1/cases/{case_id}/attachments/{attachment_id}/replace"):
                                                         Expect(401, 200, 403, 200, 403),
     ("POST", "/api/v1/cases/{case_id}/packets"):        Expect(401, 201, 403, 201, 403),
+    ("POST", "/api/v1/cases/{injury_id}/appraisals"):   Expect(401, 409, 403, 409, 403),
     ("GET",  "/api/v1/cases/{case_id}/packets/{packet_id}/pdf"):
                                                         Expect(401, 200, 403, 200, 403),
 }
@@ -290,6 +293,7 @@ class Scene:
             "insured_id": self.world.li.id,
             "case_type": "injury",
             "case_id": self.case.id,
+            "injury_id": self.case.id,
             "attachment_id": self.attachment_id,
             "packet_type": "accident_report",
             "packet_id": self.packet_id,

@@ -278,7 +278,7 @@ def _act(
         return
     for row in _live(clocks, action.kind):
         if action.op is ClockOp.EXTEND:
-            rule = Rule("extension", row.unit, action.length, action.basis)
+            rule = Rule("extension", Unit(row.unit), action.length, action.basis)
             row.explanation = row.explanation | {"rules": [vars(rule) | {"unit": rule.unit.value}]}
             _recount(row, calendar)
             continue

@@ -8,7 +8,7 @@ from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import _
 from casetracker.core.money import parse_money
-from casetracker.core.validation import parse_day, parse_moment
+from casetracker.core.validation import MAX_DB_INT, MIN_DB_INT, parse_day, parse_int, parse_moment
 from casetracker.workflows.engine import FieldSpec, FieldType, TransitionSpec
 
 TRUE = {True, "true", "1", "on", "yes", "是"}
@@ -37,6 +37,8 @@ def _parse(spec: FieldSpec, value: Any, now: datetime) -> Any:
         if any(len(i) > spec.max_length or "\x00" in i for i in cleaned) or len(cleaned) > 100:
             raise ValueError(_("内容过长或含有不允许的字符"))
         return cleaned
+    if spec.type is FieldType.INTEGER:
+        return _integer(spec, value)
     if not isinstance(value, str):
         raise ValueError(_("取值无效"))
     text = value.strip()
@@ -57,6 +59,24 @@ def _parse(spec: FieldSpec, value: Any, now: datetime) -> Any:
     if moment > now:
         raise ValueError(_("不能晚于当前时间"))
     return moment
+
+
+def _integer(spec: FieldSpec, value: Any) -> int:
+    """A whole number (a JSON number or its digits as text) within the field's bounds."""
+    number = (
+        value
+        if isinstance(value, int) and not isinstance(value, bool)
+        else parse_int(value)
+        if isinstance(value, str)
+        else None
+    )
+    if number is None:
+        raise ValueError(_("应为整数"))
+    low = spec.minimum if spec.minimum is not None else MIN_DB_INT
+    high = spec.maximum if spec.maximum is not None else MAX_DB_INT
+    if not low <= number <= high:
+        raise ValueError(_("应在 {low} 到 {high} 之间").format(low=low, high=high))
+    return number
 
 
 def validate(

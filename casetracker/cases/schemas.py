@@ -24,6 +24,8 @@ class FieldOut:
     label: str
     type: str
     required: bool
+    minimum: int | None = None  # an integer field's bounds
+    maximum: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,7 @@ class CaseOut(BaseModel):
     client_id: int | None  # None: a case of no one client (a monthly batch)
     client: str | None
     insured_id: int | None
+    parent_id: int | None = None  # the case this one was opened from (an appraisal's injury)
     region_id: int
     region: str
     owner: PersonOut
@@ -181,7 +184,14 @@ def _transitions(case: CaseKey, user: User) -> list[TransitionOut]:
             label=str(t.label),
             target=t.target,
             fields=[
-                FieldOut(name=f.name, label=str(f.label), type=f.type.value, required=f.required)
+                FieldOut(
+                    name=f.name,
+                    label=str(f.label),
+                    type=f.type.value,
+                    required=f.required,
+                    minimum=f.minimum,
+                    maximum=f.maximum,
+                )
                 for f in t.fields
             ],
         )
@@ -317,6 +327,7 @@ def case_out(case: Case, user: User, now: datetime) -> CaseOut:
         client_id=case.client_id,
         client=case.client.name if case.client else None,
         insured_id=case.insured_id,
+        parent_id=case.parent_id,
         region_id=case.region_id,
         region=case.region.name,
         owner=person_out(case.owner),

@@ -67,10 +67,12 @@ def open_case(
     now: datetime,
     insured_id: int | None = None,
     title: str = "",
+    parent_id: int | None = None,
 ) -> Case:
     """Create a case in its workflow's initial state and start that state's clocks from the
     opening event at `event_at` (e.g. the accident time). `opened_at` is when it was
-    recorded (`now`); the opening event's time stays on its timeline entry."""
+    recorded (`now`); the opening event's time stays on its timeline entry. `parent_id`:
+    the case it was opened from."""
     workflow = registry.workflow(case_type)
     if event_at > now:
         raise Invalid(
@@ -85,6 +87,7 @@ def open_case(
         region_id=region_id,
         insured_id=insured_id,
         insured_name=_insured_name(session, insured_id),
+        parent_id=parent_id,
         owner_id=owner.id,
         opened_at=now,
     )
@@ -349,6 +352,17 @@ def fire(
         at=now,
     )
     return case
+
+
+def related(*, session: Session, case: Case) -> list[Case]:
+    """The case it was opened from and the cases opened from it."""
+    return list(
+        session.scalars(
+            select(Case)
+            .where((Case.parent_id == case.id) | (Case.id == (case.parent_id or 0)))
+            .order_by(Case.id)
+        )
+    )
 
 
 def require_version(case: Case, version: int) -> None:

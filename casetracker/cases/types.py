@@ -122,6 +122,18 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class OpenedFrom:
+    """A type whose cases are opened from another's (an appraisal from its injury): the
+    parent's page offers it (`label`, posting to `/cases/{id}/{path}`) when `available`
+    says the parent is ready (recognised), and lists the cases opened from it."""
+
+    parent_type: str
+    path: str
+    label: Label
+    available: Callable[[Case], bool]
+
+
+@dataclass(frozen=True)
 class CaseType:
     """One duty on the engine.
 
@@ -161,6 +173,8 @@ class CaseType:
     effects: Mapping[str, Effect] = field(default_factory=dict)
     # Sections it adds to an insured person's page.
     person_panels: tuple[PersonPanel, ...] = ()
+    # Opened from a case of another type (its page offers this one).
+    opened_from: OpenedFrom | None = None
 
     @property
     def name(self) -> str:

@@ -154,6 +154,17 @@ def case_page(
             "standing": {e.id for e in timeline.standing(case_type.workflow, case.transitions)},
             "packets": packet_service.packets(session=session, case=case),
             "may_act": may_act,
+            "related": case_service.related(session=session, case=case),
+            "workflows": registry.workflows(),
+            "offspring": [
+                t.opened_from
+                for t in registry.all_types()
+                if t.opened_from is not None
+                and t.opened_from.parent_type == case.type
+                and t.opened_from.available(case)
+            ]
+            if may_act
+            else [],
             "company_missing": not request.app.state.settings.company_name,
             "parties": PARTY_LABELS,
             "channels": CHANNEL_LABELS,

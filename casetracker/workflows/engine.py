@@ -36,6 +36,7 @@ class FieldType(enum.StrEnum):
     TEXT = "text"
     LIST = "list"
     MONEY = "money"  # yuan to the cent, a Decimal
+    INTEGER = "integer"  # a whole number from `minimum` to `maximum`
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class FieldSpec:
     max_length: int = 500
     # How the timeline names a true yes/no field (else its label), e.g. 简易案件.
     shown_as: Label | None = None
+    minimum: int | None = None  # an integer field's bounds
+    maximum: int | None = None
 
 
 class ClockOp(enum.StrEnum):
