@@ -5,7 +5,7 @@ ending on a weekend, the second-appraisal window met and missed, the review remi
 never overdue; 409 on a stale version, 422 on a transition not allowed."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
-from casetracker.cases.models import Case
+from casetracker.cases.models import Case, Clock
 from casetracker.core.clock import CHINA_TZ
+from casetracker.injury.models import InjuryDetails
 from tests.conftest import World, bearer, complete_materials, fire, log_in, open_injury, page_csrf
 
 DECIDED = "2026-07-20"  # the injury's recognition decision
@@ -31,6 +32,14 @@ def late_november() -> Iterator[time_machine.Traveller]:
 def injury(session: Session, world: World, anna: User) -> Case:
     """李秀英's injury of 2026-07-01, recognised on 2026-07-20."""
     case = open_injury(session, world, anna, "2026-07-01T10:00")
+    session.add(
+        InjuryDetails(
+            case_id=case.id,
+            accident_at=datetime(2026, 7, 1, 10, 0, tzinfo=CHINA_TZ),
+            place="二号车间",
+            description="搬运货物时扭伤腰部",
+        )
+    )
     fire(session, case, "file_report", anna, filed_at="2026-07-01T12:00:00+08:00")
     complete_materials(session, case, anna)
     fire(session, case, "submit_application", anna, submitted_on="2026-07-03")
@@ -259,3 +268,39 @@ def test_the_injury_page_offers_the_appraisal_and_lists_it(
     assert "准备材料" in shown
     listed = client.get(f"/cases/{injury.id}").text
     assert f'data-related="{appraisal.rsplit("/", 1)[1]}"' in listed
+
+
+# --- the paid leave on the injury case (停工留薪期) -------------------------------------------
+
+
+def test_the_paid_leave_clock_warns_30_days_before_it_ends_and_extends(
+    api: TestClient, session: Session, injury: Case
+) -> None:
+    body = api.get(f"/api/v1/cases/{injury.id}").json()
+    leave = _step(api, body, "record_paid_leave", leave_start="2026-03-10", leave_months=6)
+    assert leave["state"] == "recognised"
+    end = _clock(leave, "paid_leave_end")
+    assert end["started_at"].startswith("2026-03-10")
+    assert end["due_at"] == "2026-09-10T23:59:59+08:00"  # 6 months on, a Thursday
+    assert end["basis"] == "《工伤保险条例》第三十三条：停工留薪期 6 个月"
+    row = session.get(Clock, end["id"])
+    assert row is not None
+    assert row.next_alert_at is not None
+    assert row.due_at - row.next_alert_at == timedelta(days=30)  # "prepare the application"
+    missing_day = _fire(
+        api, leave, "record_paid_leave", leave_start="2026-03-10", leave_months=6,
+        extension_months=3,
+    )  # fmt: skip
+    assert missing_day.status_code == 422
+    assert "确认日期" in missing_day.text
+    too_long = _fire(api, leave, "record_paid_leave", leave_start="2026-03-10", leave_months=13)
+    assert too_long.status_code == 422
+    assert "leave_months" in too_long.text
+    extended = _step(
+        api, leave, "record_paid_leave", leave_start="2026-03-10", leave_months=6,
+        extension_months=3, extension_approved_on="2026-08-20",
+    )  # fmt: skip
+    ends = [c for c in extended["clocks"] if c["kind"] == "paid_leave_end"]
+    assert [c["status"] for c in ends] == ["cancelled", "open"]
+    assert ends[-1]["due_at"] == "2026-12-10T23:59:59+08:00"
+    assert "延长 3 个月" in ends[-1]["basis"]

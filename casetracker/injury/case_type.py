@@ -1,9 +1,14 @@
 """The work-injury duty's entry on the engine: its workflow, guard, details and packets."""
 
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from casetracker.cases.models import Case, ClockTerm
 from casetracker.cases.types import CaseType, GuardContext, NavEntry, PacketSpec
+from casetracker.core.errors import Invalid
 from casetracker.core.i18n import N_, _, in_locale
 from casetracker.injury import service as injury_service
 from casetracker.injury.intake_fields import INTAKE_FIELDS
@@ -18,6 +23,45 @@ def _materials_complete(context: GuardContext) -> str | None:
     if not missing:
         return None
     return _("材料不齐，不能提交申请。缺少：{items}").format(items="、".join(missing))
+
+
+def _paid_leave_extension(context: GuardContext) -> str | None:
+    extension = context.fields.get("extension_months") or 0
+    approved = context.fields.get("extension_approved_on")
+    if extension and approved is None:
+        return _("延长停工留薪期须写明确认日期")
+    if approved is not None and not extension:
+        return _("写了延长确认日期，却没有写延长几个月")
+    start = context.fields.get("leave_start")
+    if isinstance(start, date) and isinstance(approved, date) and approved < start:
+        return _("延长确认日期不能早于停工留薪起始日期")
+    return None
+
+
+def _store_paid_leave(
+    session: Session, case: Case, fields: Mapping[str, Any], _actor: Any, _now: datetime
+) -> None:
+    details = injury_service.details(session=session, case=case)
+    if details is None:
+        raise Invalid(_("案件没有事故信息，不能登记停工留薪期"))
+    details.paid_leave_start = fields.get("leave_start")
+    details.paid_leave_months = fields.get("leave_months")
+    details.paid_leave_extension_months = fields.get("extension_months") or 0
+    details.paid_leave_extension_approved_on = fields.get("extension_approved_on")
+    session.flush()
+
+
+def _paid_leave_length(session: Session, case: Case) -> tuple[int, str]:
+    """The months recorded, with the extension (at most 12 + 12), as the basis says."""
+    details = injury_service.details(session=session, case=case)
+    months = (details.paid_leave_months or 0) if details else 0
+    extension = (details.paid_leave_extension_months or 0) if details else 0
+    if extension and details is not None and details.paid_leave_extension_approved_on:
+        return months + extension, _(
+            "《工伤保险条例》第三十三条：停工留薪期 {months} 个月，经确认延长 {extension} 个月"
+            "（{day} 确认）"
+        ).format(months=months, extension=extension, day=details.paid_leave_extension_approved_on)
+    return months, _("《工伤保险条例》第三十三条：停工留薪期 {months} 个月").format(months=months)
 
 
 def regional_terms(region: Region, *, report_hours: int, written_days: int) -> list[ClockTerm]:
@@ -99,7 +143,12 @@ _SUBMITTED_ON = frozenset(
 
 CASE_TYPE = CaseType(
     workflow=workflow.WORKFLOW,
-    guards={workflow.MATERIALS_COMPLETE.name: _materials_complete},
+    guards={
+        workflow.MATERIALS_COMPLETE.name: _materials_complete,
+        workflow.PAID_LEAVE_EXTENSION.name: _paid_leave_extension,
+    },
+    effects={"record_paid_leave": _store_paid_leave},
+    length_rules={"paid_leave": _paid_leave_length},
     details_template="injury/_details.html",
     load_details=_details,
     intake_fields=INTAKE_FIELDS,

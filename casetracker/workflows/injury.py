@@ -36,6 +36,15 @@ MATERIALS_COMPLETE = Guard(
     Label("材料清单中的必备材料已全部上传", "Every required document on the checklist is uploaded"),
 )
 
+PAID_LEAVE_EXTENSION = Guard(
+    "paid_leave_extension",
+    Label(
+        "延长停工留薪期须写明确认日期（《工伤保险条例》第三十三条：经设区的市级劳动能力鉴定委员会确认）",
+        "An extension of the paid leave needs its approval date (art. 33: confirmed by the "
+        "city's appraisal committee)",
+    ),
+)
+
 
 def _date(name: str, zh: str, en: str) -> FieldSpec:
     return FieldSpec(name, Label(zh, en), FieldType.DATE)
@@ -92,6 +101,15 @@ CLOCKS = (
         60,
         N_("《行政复议法》第二十条"),
         alerts=AlertSpec(warning=days(10), escalation=working_days(1)),
+    ),
+    ClockSpec(
+        "paid_leave_end",
+        Label("停工留薪期届满", "Paid leave ends"),
+        Unit.MONTHS,
+        12,
+        N_("《工伤保险条例》第三十三条：停工留薪期（届满前准备劳动能力鉴定申请）"),
+        length_rule="paid_leave",
+        alerts=AlertSpec(warning=days(30), escalation=working_days(1)),
     ),
     ClockSpec(
         "appeal_lawsuit",
@@ -241,6 +259,38 @@ TRANSITIONS = (
         "accepted",
         fields=(_date("resumed_on", "恢复日期", "Resumed on"),),
         event_field="resumed_on",
+    ),
+    TransitionSpec(
+        "record_paid_leave",
+        Label("登记停工留薪期", "Record the paid leave"),
+        ("recognised",),
+        "recognised",
+        fields=(
+            _date("leave_start", "停工留薪起始日期", "Paid leave from"),
+            FieldSpec(
+                "leave_months",
+                Label("停工留薪期（月，1–12）", "Paid leave (months, 1–12)"),
+                FieldType.INTEGER,
+                minimum=1,
+                maximum=12,
+            ),
+            FieldSpec(
+                "extension_months",
+                Label("延长（月，0–12）", "Extension (months, 0–12)"),
+                FieldType.INTEGER,
+                required=False,
+                minimum=0,
+                maximum=12,
+            ),
+            FieldSpec(
+                "extension_approved_on",
+                Label("延长确认日期", "Extension approved on"),
+                FieldType.DATE,
+                required=False,
+            ),
+        ),
+        guards=(PAID_LEAVE_EXTENSION,),
+        clocks=(cancel("paid_leave_end"), start("paid_leave_end", from_field="leave_start")),
     ),
     TransitionSpec("close", Label("结案", "Close"), ("recognised", "not_recognised"), "closed"),
     TransitionSpec(
