@@ -16,6 +16,7 @@ from casetracker.cases import service as case_service
 from casetracker.cases.models import Case, Clock, ClockStatus
 from casetracker.core.clock import CHINA_TZ
 from casetracker.core.errors import DomainError
+from casetracker.injury.models import InjuryDetails
 from casetracker.workflows.engine import ClockAction, ClockOp, FieldType, TransitionSpec
 from tests.conftest import NOW, World, complete_materials, make_user, open_injury
 
@@ -35,6 +36,8 @@ def _values(spec: TransitionSpec, day: date) -> dict[str, Any]:
             FieldType.BOOL: True,
             FieldType.TEXT: "原因",
             FieldType.LIST: ["劳动合同"],
+            FieldType.INTEGER: field.maximum if field.maximum is not None else 1,
+            FieldType.MONEY: "100.00",
         }[field.type]
     return values
 
@@ -63,6 +66,14 @@ def test_no_sequence_leaves_the_definition(
     """Whatever is tried, by whomever, only declared transitions fire, and a refused one
     changes neither state nor version."""
     case = open_injury(session, world, people["owner"], "2026-11-02T09:00")
+    session.add(  # the accident's record, as every intake makes it (the paid leave joins it)
+        InjuryDetails(
+            case_id=case.id,
+            accident_at=datetime(2026, 11, 2, 9, 0, tzinfo=CHINA_TZ),
+            place="车间",
+            description="扭伤",
+        )
+    )
     complete_materials(session, case, people["owner"])  # the guard is tested on its own
     states = {s.name for s in WORKFLOW.states}
     day = date(2026, 11, 3)
