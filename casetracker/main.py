@@ -17,6 +17,7 @@ from casetracker.alerts import scheduler as alert_scheduler
 from casetracker.alerts import views as alerts_views
 from casetracker.auth import views as auth_views
 from casetracker.benefits import api as benefits_api
+from casetracker.benefits import views as benefits_views
 from casetracker.calendar import views as calendar_views
 from casetracker.cases import api as cases_api
 from casetracker.cases import views as cases_views
@@ -135,6 +136,7 @@ def create_app(
         overview_api.router,
         overview_views.router,
         benefits_api.router,
+        benefits_views.router,
     ):
         app.include_router(router)
     return app

@@ -3,6 +3,7 @@
 from casetracker.alerts.models import Alert, Attempt, Delivery
 from casetracker.audit.models import AuditEvent
 from casetracker.auth.models import ApiToken, User, UserSession
+from casetracker.benefits.models import WageStandard
 from casetracker.calendar.models import CalendarDay, CalendarYear
 from casetracker.cases.models import Case, CaseTransition, Clock, ClockTerm
 from casetracker.contacts.models import Contact
@@ -50,4 +51,5 @@ __all__ = [
     "SalesRep",
     "User",
     "UserSession",
+    "WageStandard",
 ]

@@ -2,18 +2,36 @@
 than twelve months, the minimum-wage top-up; properties (never negative, linear in 本人工资
 inside the clamp); and its API contract, bad input included."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casetracker.appraisal import service
+from casetracker.audit.models import AuditEvent
 from casetracker.auth.models import User
 from casetracker.benefits.calculator import Inputs, calculate
-from tests.conftest import bearer
+from casetracker.benefits.models import WageStandard
+from casetracker.core.clock import CHINA_TZ
+from casetracker.injury.models import InjuryDetails
+from casetracker.reconcile.models import BillLine
+from tests.conftest import (
+    LI_ID,
+    World,
+    bearer,
+    complete_materials,
+    fire,
+    log_in,
+    open_injury,
+    page_csrf,
+)
 
 D = Decimal
 AVERAGE = D("10000.00")  # the area's average monthly wage: clamp 6,000.00 – 30,000.00
@@ -196,3 +214,97 @@ def test_bad_input_is_refused_naming_the_field(
 
 def test_the_calculator_needs_a_signed_in_caller(client: TestClient) -> None:
     assert client.post("/api/v1/benefits/calculate", json=BODY).status_code == 401
+
+
+# --- the pages: the calculator, the regions' wage figures, the case pages ---------------------
+
+
+def test_the_calculator_page_shows_each_figure_with_its_formula(
+    client: TestClient, anna: User
+) -> None:
+    log_in(client, anna)
+    assert client.get("/benefits").status_code == 200
+    page = client.get(
+        "/benefits",
+        params={
+            "monthly_wages": ["8000.00", "8,000.00"],
+            "area_average_monthly_wage": "10000",
+            "previous_year_area_average_monthly_wage": "11396",
+            "grade": "7",
+            "nursing_level": "1",
+        },
+    )
+    assert page.status_code == 200
+    assert '<tr data-code="disability_subsidy">' in page.text
+    assert "104,000.00" in page.text
+    assert "本人工资 8,000.00 元 × 13 个月（7 级伤残）" in page.text
+    assert "5,698.00" in page.text
+    bad = client.get("/benefits", params={"monthly_wages": ["-1"], "grade": "11"})
+    assert bad.status_code == 422
+    assert "应为 1–10" in bad.text
+
+
+def test_an_admin_sets_a_regions_wage_figures_audited(
+    client: TestClient, session: Session, ada: User, world: World
+) -> None:
+    log_in(client, ada)
+    token = page_csrf(client, "/admin/wages")
+    saved = client.post(
+        f"/admin/wages/{world.local.id}",
+        data={"year": "2026", "average_monthly_wage": "12,183.00", "minimum_wage": "2690",
+              "csrf_token": token},
+    )  # fmt: skip
+    assert saved.status_code == 303
+    assert "12,183.00" in client.get("/admin/wages").text
+    refused = client.post(
+        f"/admin/wages/{world.local.id}",
+        data={"year": "1899", "average_monthly_wage": "-5", "csrf_token": token},
+    )
+    assert refused.status_code == 422
+    assert "年度" in refused.text
+    assert (
+        session.scalar(select(AuditEvent.id).where(AuditEvent.action == "region.wages_set"))
+        is not None
+    )
+
+
+def test_the_appraisal_page_shows_the_benefits_from_the_stored_bills(
+    client: TestClient, session: Session, anna: User, ada: User, world: World
+) -> None:
+    """李秀英, injured 2026-07-01, billed at 8,000.00 for three months before it; 上海市's
+    2026 average 10,000.00: grade 7 gives 13 months of 8,000.00."""
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=CHINA_TZ), tick=False):
+        injury = open_injury(session, world, anna, "2026-07-01T10:00")
+        session.add(InjuryDetails(case_id=injury.id, accident_at=datetime(2026, 7, 1, 10,
+                    tzinfo=CHINA_TZ), place="车间", description="扭伤"))  # fmt: skip
+        batch = open_injury(session, world, anna, "2026-06-01T10:00")  # a case to hang lines on
+        for period in ("2026-04", "2026-05", "2026-06", "2025-06"):
+            session.add(BillLine(case_id=batch.id, id_number=LI_ID, name="李秀英", period=period,
+                                 pay_type="正常", base=D("8000.00")))  # fmt: skip
+        session.add(WageStandard(region_id=world.local.id, year=2026,
+                    average_monthly_wage=D("10000.00"), minimum_wage=D("2690.00"),
+                    updated_by_id=ada.id, updated_at=datetime.now(CHINA_TZ)))  # fmt: skip
+        session.commit()
+        log_in(client, anna)
+        before = client.get(f"/cases/{injury.id}").text
+        assert 'id="benefits"' in before
+        assert "8,000.00" in before  # 本人工资 before any conclusion
+        assert "3 个月缴费工资的平均值 8,000.00 元" in before
+        fire(session, injury, "file_report", anna, filed_at="2026-07-01T12:00:00+08:00")
+        complete_materials(session, injury, anna)
+        fire(session, injury, "submit_application", anna, submitted_on="2026-07-03")
+        fire(session, injury, "accept", anna, accepted_on="2026-07-06")
+        fire(session, injury, "recognise", anna, decided_on="2026-07-20")
+        appraisal = service.open_appraisal(session=session, injury=injury, actor=anna,
+                                           now=datetime.now(CHINA_TZ))  # fmt: skip
+        session.commit()
+        complete_materials(session, appraisal, anna)
+        fire(session, appraisal, "apply", anna, applied_on="2026-09-01")
+        fire(session, appraisal, "conclude", anna, concluded_on="2026-10-12",
+             received_on="2026-10-16", grade="7")  # fmt: skip
+        page = client.get(f"/cases/{appraisal.id}").text
+        assert '<tr data-code="disability_subsidy">' in page
+        assert "104,000.00" in page
+        assert "第三十七条" in page
+        injury_page = client.get(f"/cases/{injury.id}").text
+        assert "104,000.00" in injury_page  # the injury shows its appraisal's figures

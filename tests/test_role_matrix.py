@@ -182,6 +182,10 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/admin/users/{user_id}/reactivate"):      Expect(303, 403, 403, 403, 303),
     ("GET",  "/admin/robots"):                          Expect(303, 403, 403, 403, 200),
     ("POST", "/admin/robots/{region_id}"):              Expect(303, 403, 403, 403, 303),
+    ("GET",  "/admin/wages"):                           Expect(303, 403, 403, 403, 200),
+    ("POST", "/admin/wages/{region_id}"):               Expect(303, 403, 403, 403, 303),
+    # The calculator page computes what is typed, stores nothing: anyone signed in.
+    ("GET",  "/benefits"):                              Expect(303, 200, 200, 200, 200),
     # The monthly reconciliation: the specialists' and supervisors' work, not the admin's.
     ("GET",  "/reconcile/roster"):                      Expect(303, 200, 200, 200, 403),
     ("POST", "/reconcile/roster"):                      Expect(303, 303, 303, 303, 403),
@@ -483,6 +487,9 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
             "password": "a-long-password",
             "password2": "a-long-password",
         }
+    ),
+    ("POST", "/admin/wages/{region_id}"): lambda s, r: Call(
+        form={"year": "2026", "average_monthly_wage": "12183.00", "minimum_wage": "2690"}
     ),
     ("POST", "/admin/robots/{region_id}"): lambda s, r: Call(
         form={"url": "https://oapi.dingtalk.com/robot/send?access_token=x", "kind": "dingtalk"}

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from casetracker.appraisal import service
+from casetracker.benefits.case_view import BenefitsView
 from casetracker.cases.models import Case
 from casetracker.cases.types import CaseType, GuardContext, OpenedFrom, PacketSpec
 from casetracker.core.i18n import N_, _, in_locale
@@ -40,11 +41,13 @@ def _received_after(context: GuardContext) -> str | None:
 class AppraisalView:
     parent: Case | None
     conclusion: service.Conclusion | None
+    benefits: BenefitsView | None
 
 
 def _details(session: Session, case: Case) -> AppraisalView:
     parent = session.get(Case, case.parent_id) if case.parent_id else None
-    return AppraisalView(parent, service.conclusion(case))
+    found = service.benefits(session=session, case=case, injury=parent) if parent else None
+    return AppraisalView(parent, service.conclusion(case), found)
 
 
 def _application_missing(session: Session, case: Case) -> list[Label]:
@@ -71,6 +74,7 @@ CASE_TYPE = CaseType(
         lambda case: service.recognition(case) is not None,
     ),
     details_template="appraisal/_details.html",
+    sections_template="appraisal/_sections.html",
     load_details=_details,
     packets=(
         PacketSpec(

@@ -1,14 +1,17 @@
 """Opening an appraisal from its injury case, and what its conclusions say."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
+from casetracker.benefits.case_view import BenefitsView, for_case
 from casetracker.cases import service as case_service
+from casetracker.cases import timeline
 from casetracker.cases.models import Case, CaseTransition
+from casetracker.core.clock import local
 from casetracker.core.errors import Conflict
 from casetracker.core.i18n import _
 from casetracker.workflows import appraisal as workflow
@@ -75,3 +78,35 @@ def conclusion(case: Case) -> Conclusion | None:
         nursing_level=fields.get("nursing_level"),
         final=last.name == "conclude_reappraisal",
     )
+
+
+def opening_day(case: Case) -> date:
+    """The day of a case's opening event (an injury's accident), China time."""
+    opening = next((t for t in case.transitions if t.name == timeline.OPENING), None)
+    return local(opening.event_at if opening else case.opened_at).date()
+
+
+def benefits(*, session: Session, case: Case, injury: Case) -> BenefitsView:
+    """The benefits of the injury by this appraisal's conclusion in force (本人工资 alone
+    until there is one)."""
+    found = conclusion(case)
+    person = injury.insured
+    return for_case(
+        session=session,
+        region_id=injury.region_id,
+        id_number=person.id_number if person else None,
+        injured_on=opening_day(injury),
+        grade=found.grade if found else None,
+        nursing_level=found.nursing_level if found else None,
+        concluded_on=date.fromisoformat(found.concluded_on)
+        if found and found.concluded_on
+        else None,
+    )
+
+
+def latest_concluded(*, session: Session, injury: Case) -> Case | None:
+    """The injury's appraisal with the latest conclusion in force, if any."""
+    concluded = [c for c in children(session=session, case=injury) if c.type == workflow.TYPE]
+    dated = [(conclusion(c), c) for c in concluded]
+    with_one = [(found.concluded_on, c.id, c) for found, c in dated if found is not None]
+    return max(with_one)[2] if with_one else None

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "user.reactivated": N_("重新启用账户"),
     "region.robot_set": N_("设置参保地机器人"),
     "region.robot_removed": N_("移除参保地机器人"),
+    "region.wages_set": N_("设置参保地工资标准"),
     "token.created": N_("创建 API 令牌"),
     "client.created": N_("新增客户"),
     "client.updated": N_("修改客户"),

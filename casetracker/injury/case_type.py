@@ -6,12 +6,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from casetracker.appraisal import service as appraisal_service
+from casetracker.benefits.case_view import BenefitsView, for_case
 from casetracker.cases.models import Case, ClockTerm
 from casetracker.cases.types import CaseType, GuardContext, NavEntry, PacketSpec
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import N_, _, in_locale
 from casetracker.injury import service as injury_service
 from casetracker.injury.intake_fields import INTAKE_FIELDS
+from casetracker.injury.models import InjuryDetails
 from casetracker.materials import service as materials_service
 from casetracker.people.models import Region
 from casetracker.workflows import injury as workflow
@@ -84,8 +87,40 @@ def regional_terms(region: Region, *, report_hours: int, written_days: int) -> l
     ]
 
 
+class InjuryView:
+    """The accident's record as the page and the packets read it (its columns), with the
+    benefits its latest appraisal's conclusion gives (本人工资 alone before one)."""
+
+    def __init__(self, row: InjuryDetails, benefits: BenefitsView) -> None:
+        self._row = row
+        self.benefits = benefits
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
 def _details(session: Session, case: Case) -> object | None:
-    return injury_service.details(session=session, case=case)
+    row = injury_service.details(session=session, case=case)
+    if row is None:
+        return None
+    appraisal = appraisal_service.latest_concluded(session=session, injury=case)
+    if appraisal is not None:
+        return InjuryView(
+            row, appraisal_service.benefits(session=session, case=appraisal, injury=case)
+        )
+    person = case.insured
+    return InjuryView(
+        row,
+        for_case(
+            session=session,
+            region_id=case.region_id,
+            id_number=person.id_number if person else None,
+            injured_on=appraisal_service.opening_day(case),
+            grade=None,
+            nursing_level=None,
+            concluded_on=None,
+        ),
+    )
 
 
 # What the accident report needs filled in to be final: who was hurt, and the accident's
@@ -150,6 +185,7 @@ CASE_TYPE = CaseType(
     effects={"record_paid_leave": _store_paid_leave},
     length_rules={"paid_leave": _paid_leave_length},
     details_template="injury/_details.html",
+    sections_template="injury/_sections.html",
     load_details=_details,
     intake_fields=INTAKE_FIELDS,
     nav=(NavEntry("/injury/new", Label("登记工伤", "Record an injury")),),
