@@ -188,6 +188,7 @@ def load(*, session: Session) -> DemoResult:
             )
         )
     session.flush()
+    _wage_standards(session, regions, users["admin"], now)
     _demo_cases(session, clients, users)
     from casetracker.reconcile import demo as reconcile_demo
 
@@ -196,6 +197,38 @@ def load(*, session: Session) -> DemoResult:
     return DemoResult(
         passwords=passwords, regions=len(regions), clients=len(clients), insured=count
     )
+
+
+# Each region's wage figures in force (illustrative, of the order published): average
+# monthly wage, minimum monthly wage.
+WAGES = {"上海市": ("12183.00", "2690.00"), "苏州市": ("10127.00", "2490.00"),
+         "杭州市": ("10877.00", "2490.00")}  # fmt: skip
+
+
+def _wage_standards(session: Session, regions: list[Region], admin: User, now: datetime) -> None:
+    from casetracker.benefits.models import WageStandard
+
+    year = clock.local(now).year
+    for region in regions:
+        average, minimum = WAGES.get(region.name, ("10000.00", "2490.00"))
+        for in_force in (year - 1, year):
+            exists = session.scalar(
+                select(WageStandard.id).where(
+                    WageStandard.region_id == region.id, WageStandard.year == in_force
+                )
+            )
+            if exists is None:
+                session.add(
+                    WageStandard(
+                        region_id=region.id,
+                        year=in_force,
+                        average_monthly_wage=Decimal(average),
+                        minimum_wage=Decimal(minimum),
+                        updated_by_id=admin.id,
+                        updated_at=now,
+                    )
+                )
+    session.flush()
 
 
 # (hours before now the accident happened, transitions to fire as (name, fields by days ago))
