@@ -4,6 +4,7 @@ clocks counted as every clock is — a conclusion due on a holiday, an extension
 ending on a weekend, the second-appraisal window met and missed, the review reminder that is
 never overdue; 409 on a stale version, 422 on a transition not allowed."""
 
+import io
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
@@ -304,3 +306,27 @@ def test_the_paid_leave_clock_warns_30_days_before_it_ends_and_extends(
     assert [c["status"] for c in ends] == ["cancelled", "open"]
     assert ends[-1]["due_at"] == "2026-12-10T23:59:59+08:00"
     assert "延长 3 个月" in ends[-1]["basis"]
+
+
+def test_the_application_packet_prints_the_form_and_the_uploads(
+    api: TestClient, session: Session, anna: User, injury: Case
+) -> None:
+    body = _open(api, injury)
+    draft = api.post(f"/api/v1/cases/{body['id']}/packets", json={"type": "appraisal_application"})
+    assert draft.status_code == 201, draft.text
+    assert draft.json()["final"] is False  # nothing uploaded yet
+    case = session.get(Case, body["id"])
+    assert case is not None
+    complete_materials(session, case, anna)
+    made = api.post(f"/api/v1/cases/{body['id']}/packets", json={"type": "appraisal_application"})
+    assert made.status_code == 201
+    packet = made.json()
+    assert packet["final"] is True
+    assert packet["pages"] == 1 + 4  # the form, then one page per uploaded document
+    pdf = api.get(packet["url"])
+    text = "".join(
+        "".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages
+    )
+    assert "劳动能力鉴定申请表" in text
+    assert "李秀英" in text
+    assert "2026年7月20日认定为工伤" in text
