@@ -38,7 +38,14 @@ def test_it_shows_a_case_with_its_clocks(
     )
     assert [t["name"] for t in body["allowed_transitions"]] == ["file_report", "withdraw"]
     assert body["allowed_transitions"][0]["fields"] == [
-        {"name": "filed_at", "label": "快报时间", "type": "datetime", "required": True}
+        {
+            "name": "filed_at",
+            "label": "快报时间",
+            "type": "datetime",
+            "required": True,
+            "minimum": None,  # an integer field's bounds
+            "maximum": None,
+        }
     ]
     filing = next(c for c in body["clocks"] if c["kind"] == "filing_report")
     assert filing["due_at"] == "2026-11-21T22:30:00+08:00"
