@@ -20,6 +20,7 @@ from casetracker.reconcile.models import (
     DailyCheck,
     ImportJob,
 )
+from casetracker.reimbursement.models import Invoice
 
 __all__ = [
     "Alert",
@@ -44,6 +45,7 @@ __all__ = [
     "ClockTerm",
     "Contact",
     "InjuryDetails",
+    "Invoice",
     "InsuredPerson",
     "MaterialItem",
     "Packet",

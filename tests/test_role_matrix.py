@@ -233,6 +233,8 @@ MATRIX: dict[Key, Expect] = {
                                                         Expect(401, 200, 403, 200, 403),
     ("POST", "/api/v1/cases/{case_id}/packets"):        Expect(401, 201, 403, 201, 403),
     ("POST", "/api/v1/cases/{injury_id}/appraisals"):   Expect(401, 409, 403, 409, 403),
+    ("POST", "/api/v1/cases/{injury_id}/invoices"):     Expect(401, 201, 403, 201, 403),
+    ("GET",  "/api/v1/cases/{injury_id}/invoices"):     Expect(401, 200, 200, 200, 200),
     ("GET",  "/api/v1/cases/{case_id}/packets/{packet_id}/pdf"):
                                                         Expect(401, 200, 403, 200, 403),
 }
@@ -434,6 +436,16 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("POST", "/alerts/{alert_id}/acknowledge"): lambda s, r: Call(form={"note": "已督办"}),
     ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): lambda s, r: Call(json={"note": "已督办"}),
+    ("POST", "/api/v1/cases/{injury_id}/invoices"): lambda s, r: Call(
+        json={
+            "code": "",
+            "number": f"2631200000001234{len(r):04d}",  # one paper per caller
+            "issued_on": "2026-11-21",
+            "hospital": "上海市第六人民医院",
+            "amount": "1234.57",
+            "kind": "outpatient",
+        }
+    ),
     ("POST", "/api/v1/benefits/calculate"): lambda s, r: Call(
         json={
             "monthly_wages": ["8000.00"],

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "case.corrected": N_("更正案件信息"),
     "case.reopened": N_("重新打开案件"),
     "case.packet_generated": N_("生成申报材料"),
+    "case.invoice_added": N_("登记医疗票据"),
     "materials.item_saved": N_("保存材料项目"),
     "materials.item_changed": N_("修改材料项目"),
 }

@@ -1,0 +1,136 @@
+"""JSON API: an injury's invoices."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from casetracker.auth.models import User
+from casetracker.cases import service as case_service
+from casetracker.core import clock
+from casetracker.core.i18n import N_, _
+from casetracker.core.money import parse_money
+from casetracker.core.validation import Day, text
+from casetracker.reimbursement import invoices
+from casetracker.reimbursement.models import Invoice, InvoiceKind
+from casetracker.web.deps import CaseId, DbSession, require_api_role
+from casetracker.web.errors import API_ERRORS
+
+router = APIRouter(prefix="/api/v1", tags=["reimbursement"], responses=API_ERRORS)
+ApiCaller = Annotated[User, Depends(require_api_role())]
+
+
+def _amount(value: Any) -> Decimal:
+    """A decimal string above 0 with at most two decimals ("1234.57"); never a JSON number."""
+    if not isinstance(value, str):
+        raise ValueError(_("应为金额字符串，如“1234.57”"))
+    amount = parse_money(value)
+    if amount <= 0:
+        raise ValueError(_("应大于 0"))
+    return amount
+
+
+def _not_future(value: date) -> date:
+    if value > clock.local(clock.now()).date():
+        raise ValueError(_("不能晚于今天"))
+    return value
+
+
+class InvoiceIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "31060124",
+                    "number": "0012345678",
+                    "issued_on": "2026-11-21",
+                    "hospital": "上海市第六人民医院",
+                    "amount": "1234.57",
+                    "kind": "outpatient",
+                }
+            ]
+        },
+    )
+
+    code: text(40) = Field(default="", title=N_("票据代码（数电票没有）"))  # type: ignore[valid-type]
+    number: text(40, min_length=1) = Field(title=N_("票据号码"))  # type: ignore[valid-type]
+    issued_on: Annotated[Day, AfterValidator(_not_future)] = Field(title=N_("开票日期"))
+    hospital: text(100, min_length=1) = Field(title=N_("医院或药店"))  # type: ignore[valid-type]
+    amount: Annotated[Decimal, BeforeValidator(_amount)] = Field(title=N_("金额"))
+    kind: InvoiceKind = Field(title=N_("类别"))
+
+
+class InvoiceOut(BaseModel):
+    id: int
+    case_id: int
+    code: str
+    number: str
+    issued_on: date
+    hospital: str
+    amount: str
+    kind: str
+    status: str
+    replaced_by_id: int | None
+
+
+class InvoiceList(BaseModel):
+    items: list[InvoiceOut]
+    total: str
+
+
+def invoice_out(row: Invoice) -> InvoiceOut:
+    return InvoiceOut(
+        id=row.id,
+        case_id=row.case_id,
+        code=row.code,
+        number=row.number,
+        issued_on=row.issued_on,
+        hospital=row.hospital,
+        amount=f"{row.amount:.2f}",
+        kind=row.kind,
+        status=row.status,
+        replaced_by_id=row.replaced_by_id,
+    )
+
+
+@router.post(
+    "/cases/{injury_id}/invoices",
+    status_code=201,
+    response_model=InvoiceOut,
+    summary="登记一张医疗票据",
+)
+def add_invoice(
+    session: DbSession,
+    user: ApiCaller,
+    injury_id: CaseId,
+    body: Annotated[InvoiceIn, Body()],
+) -> Any:
+    """201: recorded. 409: the same invoice (code and number, however typed) is already on a
+    case, which the answer names. 422: an amount that is not a decimal string above 0 with
+    at most two decimals, or any other field at fault."""
+    case = case_service.require_case(session=session, case_id=injury_id)
+    row = invoices.add(
+        session=session,
+        case=case,
+        code=body.code,
+        number=body.number,
+        issued_on=body.issued_on,
+        hospital=body.hospital,
+        amount=body.amount,
+        kind=body.kind,
+        actor=user,
+        now=clock.now(),
+    )
+    return JSONResponse(invoice_out(row).model_dump(mode="json"), status_code=201)
+
+
+@router.get("/cases/{injury_id}/invoices", response_model=InvoiceList, summary="案件的医疗票据")
+def list_invoices(session: DbSession, _user: ApiCaller, injury_id: CaseId) -> InvoiceList:
+    """The injury's invoices and their exact total (two decimals)."""
+    case = case_service.require_case(session=session, case_id=injury_id)
+    rows, total = invoices.listing(session=session, case=case)
+    return InvoiceList(items=[invoice_out(r) for r in rows], total=f"{total:.2f}")

@@ -1,0 +1,122 @@
+"""An injury's invoices through the API: one paper is one invoice however it is typed (full-
+width digits, inner spaces) and on whatever case; a 数电票 without a code and a receipt with
+one both recorded; amounts only as decimal strings above 0 with at most two decimals; the
+total exact to the cent over a thousand odd amounts."""
+
+import random
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from casetracker.auth.models import Role, User
+from casetracker.cases.models import Case
+from casetracker.core import clock
+from casetracker.reimbursement import invoices
+from casetracker.reimbursement.models import InvoiceKind
+from tests.conftest import World, bearer, make_user, open_injury
+
+RECEIPT: dict[str, Any] = {
+    "code": "31060124",
+    "number": "0012345678",
+    "issued_on": "2026-11-21",
+    "hospital": "上海市第六人民医院",
+    "amount": "1234.57",
+    "kind": "outpatient",
+}
+
+
+@pytest.fixture
+def injury(session: Session, world: World, anna: User) -> Case:
+    return open_injury(session, world, anna, "2026-11-20T10:00")
+
+
+@pytest.fixture
+def api(client: TestClient, session: Session, anna: User) -> TestClient:
+    client.headers.update(bearer(session, anna))
+    return client
+
+
+def _post(api: TestClient, case: Case, **changes: Any) -> Any:
+    return api.post(f"/api/v1/cases/{case.id}/invoices", json={**RECEIPT, **changes})
+
+
+def test_a_receipt_and_an_e_invoice_without_a_code_are_recorded_and_totalled(
+    api: TestClient, injury: Case
+) -> None:
+    receipt = _post(api, injury)
+    assert receipt.status_code == 201, receipt.text
+    assert receipt.json()["status"] == "received"
+    assert receipt.json()["amount"] == "1234.57"
+    digital = _post(api, injury, code="", number="26312000000012345678", amount="33.33",
+                    kind="pharmacy")  # fmt: skip
+    assert digital.status_code == 201, digital.text
+    assert digital.json()["code"] == ""
+    listed = api.get(f"/api/v1/cases/{injury.id}/invoices").json()
+    assert [i["number"] for i in listed["items"]] == ["0012345678", "26312000000012345678"]
+    assert listed["total"] == "1267.90"
+
+
+@pytest.mark.parametrize(
+    ("code", "number"),
+    [
+        ("３１０６０１２４", "００１２３４５６７８"),  # full-width digits
+        ("3106 0124", "00123 45678"),  # inner spaces
+        (" 31060124", "0012345678 "),
+    ],
+)
+def test_the_same_paper_typed_otherwise_is_refused_naming_its_case(
+    api: TestClient, session: Session, world: World, anna: User, injury: Case, code: str,
+    number: str,
+) -> None:  # fmt: skip
+    assert _post(api, injury).status_code == 201
+    other = open_injury(session, world, anna, "2026-11-21T10:00")
+    again = _post(api, other, code=code, number=number, amount="99.00")  # amount is no identity
+    assert again.status_code == 409
+    assert f"案件 #{injury.id}" in again.json()["detail"]
+    assert api.get(f"/api/v1/cases/{other.id}/invoices").json() == {"items": [], "total": "0.00"}
+
+
+@pytest.mark.parametrize("amount", ["-1.00", "0", "0.00", "abc", "1.234", 12.5, 10, ""])
+def test_an_amount_that_is_not_a_positive_decimal_string_is_refused(
+    api: TestClient, injury: Case, amount: Any
+) -> None:
+    answer = _post(api, injury, amount=amount)
+    assert answer.status_code == 422
+    assert "amount" in answer.text
+    assert api.get(f"/api/v1/cases/{injury.id}/invoices").json()["items"] == []
+
+
+def test_other_bad_input_and_who_may_record(
+    api: TestClient, client: TestClient, session: Session, injury: Case
+) -> None:
+    assert _post(api, injury, kind="dental").status_code == 422
+    assert _post(api, injury, number="").status_code == 422
+    assert _post(api, injury, issued_on="2999-01-01").status_code == 422
+    assert _post(api, injury, number="12-34").status_code == 422
+    stranger = make_user(session, "bruno", Role.SPECIALIST, "布鲁诺")
+    client.headers.update(bearer(session, stranger))
+    assert _post(client, injury).status_code == 403
+
+
+def test_a_thousand_odd_amounts_sum_exactly(
+    api: TestClient, session: Session, anna: User, injury: Case
+) -> None:
+    rng = random.Random(17)
+    odd = ["0.01", "33.33", "1234.57", "0.99", "999999.99", "10.10", "7.07"]
+    expected = Decimal("0.00")
+    for n in range(1000):
+        amount = Decimal(odd[n % len(odd)]) if n < 700 else Decimal(rng.randrange(1, 10**7)) / 100
+        expected += amount
+        invoices.add(
+            session=session, case=injury, code="", number=f"{26000000000000000000 + n}",
+            issued_on=clock.local(clock.now()).date(), hospital="医院", amount=amount,
+            kind=InvoiceKind.OTHER, actor=anna, now=clock.now(),
+        )  # fmt: skip
+    session.commit()
+    listed = api.get(f"/api/v1/cases/{injury.id}/invoices").json()
+    assert len(listed["items"]) == 1000
+    assert listed["total"] == f"{expected:.2f}"
+    assert sum(Decimal(i["amount"]) for i in listed["items"]) == expected
