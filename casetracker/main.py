@@ -39,7 +39,6 @@ from casetracker.packets import api as packet_api
 from casetracker.packets import views as packet_views
 from casetracker.people import api as people_api
 from casetracker.people import views as people_views
-from casetracker.reimbursement import api as reimbursement_api
 from casetracker.web import errors, fonts
 from casetracker.web.body_limit import BodyLimit
 from casetracker.web.csrf import csrf_protect
@@ -138,7 +137,6 @@ def create_app(
         overview_views.router,
         benefits_api.router,
         benefits_views.router,
-        reimbursement_api.router,
     ):
         app.include_router(router)
     return app

@@ -20,7 +20,7 @@ from casetracker.reconcile.models import (
     DailyCheck,
     ImportJob,
 )
-from casetracker.reimbursement.models import Invoice
+from casetracker.reimbursement.models import ClaimDetails, Invoice
 
 __all__ = [
     "Alert",
@@ -38,6 +38,7 @@ __all__ = [
     "CalendarYear",
     "Case",
     "CaseTransition",
+    "ClaimDetails",
     "DailyCheck",
     "Client",
     "Clock",

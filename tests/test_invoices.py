@@ -120,3 +120,110 @@ def test_a_thousand_odd_amounts_sum_exactly(
     assert len(listed["items"]) == 1000
     assert listed["total"] == f"{expected:.2f}"
     assert sum(Decimal(i["amount"]) for i in listed["items"]) == expected
+
+
+# --- claims (a case type of their own) -------------------------------------------------------
+
+
+def _fire(api: TestClient, body: dict[str, Any], name: str, **fields: Any) -> Any:
+    return api.post(
+        f"/api/v1/cases/{body['id']}/transitions",
+        json={"transition": name, "version": body["version"], **fields},
+    )
+
+
+def _step(api: TestClient, body: dict[str, Any], name: str, **fields: Any) -> dict[str, Any]:
+    answer = _fire(api, body, name, **fields)
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def _statuses(api: TestClient, injury: Case) -> dict[str, str]:
+    listed = api.get(f"/api/v1/cases/{injury.id}/invoices").json()["items"]
+    return {i["number"]: i["status"] for i in listed}
+
+
+@pytest.fixture
+def three(api: TestClient, injury: Case) -> list[int]:
+    ids = []
+    for number, day, amount in (("0000000001", "2026-11-21", "1000.00"),
+                                ("0000000002", "2026-11-23", "33.33"),
+                                ("0000000003", "2026-11-22", "0.01")):  # fmt: skip
+        answer = _post(api, injury, number=number, issued_on=day, amount=amount)
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["id"])
+    return ids
+
+
+def test_a_claim_from_submission_to_close(api: TestClient, injury: Case, three: list[int]) -> None:
+    opened = api.post(f"/api/v1/cases/{injury.id}/claims", json={"invoice_ids": three})
+    assert opened.status_code == 201, opened.text
+    claim = opened.json()
+    assert (claim["type"], claim["state"], claim["parent_id"]) == (
+        "reimbursement",
+        "draft",
+        injury.id,
+    )
+    assert claim["event_at"].startswith("2026-11-23")  # the latest invoice's date
+    assert [i["number"] for i in claim["invoices"]] == ["0000000001", "0000000002", "0000000003"]
+    again = api.post(f"/api/v1/cases/{injury.id}/claims", json={"invoice_ids": three[:1]})
+    assert again.status_code == 409  # already in an open claim
+
+    early = _fire(api, claim, "submit", submitted_on="2026-11-22")  # before the latest invoice
+    assert early.status_code == 422
+    claim = _step(api, claim, "submit", submitted_on="2026-11-24")
+    clock_row = next(c for c in claim["clocks"] if c["kind"] == "reimbursement_processing")
+    assert clock_row["due_at"] == "2026-12-22T23:59:59+08:00"  # 20 working days
+    assert set(_statuses(api, injury).values()) == {"submitted"}
+
+    over = _fire(api, claim, "approve", approved_on="2026-11-25",
+                 approved={str(three[0]): "1000.01"})  # fmt: skip
+    assert over.status_code == 422
+    assert "高于票据金额" in over.text
+    no_reason = _fire(api, claim, "approve", approved_on="2026-11-25",
+                      approved={str(three[0]): "800.00", str(three[1]): "33.33"})  # fmt: skip
+    assert no_reason.status_code == 422
+    assert set(_statuses(api, injury).values()) == {"submitted"}  # nothing changed
+    claim = _step(api, claim, "approve", approved_on="2026-11-25",
+                  approved={str(three[0]): "800.00", str(three[1]): "33.33"},
+                  rejection_reason="自费药品不予报销")  # fmt: skip
+    assert _statuses(api, injury) == {
+        "0000000001": "approved", "0000000002": "approved", "0000000003": "rejected"
+    }  # fmt: skip
+
+    too_much = _fire(api, claim, "pay", paid_on="2026-11-26", paid_amount="833.34")
+    assert too_much.status_code == 422
+    assert "高于核准总额 833.33" in too_much.text
+    stale = _fire(api, {**claim, "version": claim["version"] - 1}, "pay", paid_on="2026-11-26",
+                  paid_amount="800.00")  # fmt: skip
+    assert stale.status_code == 409
+    claim = _step(api, claim, "pay", paid_on="2026-11-26", paid_amount="800.00")
+    claim = _step(api, claim, "post", posted_on="2026-11-27", reference="记-2026-11-0457")
+    assert claim["state"] == "posted"
+
+    refused = _fire(api, claim, "close")
+    assert refused.status_code == 422
+    assert "原件未取回" in refused.text
+    for invoice_id, outcome in zip(three, ("returned", "kept", "returned"), strict=True):
+        answer = api.post(f"/api/v1/invoices/{invoice_id}/original", json={"outcome": outcome})
+        assert answer.status_code == 200, answer.text
+    assert _step(api, claim, "close")["state"] == "closed"
+
+
+def test_an_invoice_of_another_case_or_unknown_cannot_be_claimed(
+    api: TestClient, session: Session, world: World, anna: User, injury: Case, three: list[int]
+) -> None:
+    other = open_injury(session, world, anna, "2026-11-21T10:00")
+    assert (
+        api.post(f"/api/v1/cases/{other.id}/claims", json={"invoice_ids": three}).status_code == 422
+    )
+    assert (
+        api.post(f"/api/v1/cases/{injury.id}/claims", json={"invoice_ids": []}).status_code == 422
+    )
+    assert (
+        api.post(f"/api/v1/cases/{injury.id}/claims", json={"invoice_ids": [999999]}).status_code
+        == 422
+    )
+    early = api.post(f"/api/v1/invoices/{three[0]}/original", json={"outcome": "returned"})
+    assert early.status_code == 409  # still with us: nothing to take back

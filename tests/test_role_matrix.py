@@ -235,6 +235,9 @@ MATRIX: dict[Key, Expect] = {
     ("POST", "/api/v1/cases/{injury_id}/appraisals"):   Expect(401, 409, 403, 409, 403),
     ("POST", "/api/v1/cases/{injury_id}/invoices"):     Expect(401, 201, 403, 201, 403),
     ("GET",  "/api/v1/cases/{injury_id}/invoices"):     Expect(401, 200, 200, 200, 200),
+    # The scene's claim names an invoice that does not exist (422 once the caller may act).
+    ("POST", "/api/v1/cases/{injury_id}/claims"):       Expect(401, 422, 403, 422, 403),
+    ("POST", "/api/v1/invoices/{invoice_id}/original"): Expect(401, 404, 404, 404, 404),
     ("GET",  "/api/v1/cases/{case_id}/packets/{packet_id}/pdf"):
                                                         Expect(401, 200, 403, 200, 403),
 }
@@ -445,6 +448,10 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
             "amount": "1234.57",
             "kind": "outpatient",
         }
+    ),
+    ("POST", "/api/v1/cases/{injury_id}/claims"): lambda s, r: Call(json={"invoice_ids": [999999]}),
+    ("POST", "/api/v1/invoices/{invoice_id}/original"): lambda s, r: Call(
+        path={"invoice_id": 999999}, json={"outcome": "returned"}
     ),
     ("POST", "/api/v1/benefits/calculate"): lambda s, r: Call(
         json={

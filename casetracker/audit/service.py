@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "case.reopened": N_("重新打开案件"),
     "case.packet_generated": N_("生成申报材料"),
     "case.invoice_added": N_("登记医疗票据"),
+    "case.invoice_original": N_("登记票据原件取回或留存"),
     "materials.item_saved": N_("保存材料项目"),
     "materials.item_changed": N_("修改材料项目"),
 }

@@ -39,6 +39,8 @@ def _parse(spec: FieldSpec, value: Any, now: datetime) -> Any:
         return cleaned
     if spec.type is FieldType.INTEGER:
         return _integer(spec, value)
+    if spec.type is FieldType.AMOUNTS:
+        return _amounts(value)
     if not isinstance(value, str):
         raise ValueError(_("取值无效"))
     text = value.strip()
@@ -77,6 +79,19 @@ def _integer(spec: FieldSpec, value: Any) -> int:
     if not low <= number <= high:
         raise ValueError(_("应在 {low} 到 {high} 之间").format(low=low, high=high))
     return number
+
+
+def _amounts(value: Any) -> dict[int, Decimal]:
+    """Amounts by row id, e.g. an approval by invoice: {"12": "800.00"} (ids as JSON keys)."""
+    if not isinstance(value, dict) or not value or len(value) > 1000:
+        raise ValueError(_('应为按编号列出的金额，如 {"12": "800.00"}'))
+    found: dict[int, Decimal] = {}
+    for key, amount in value.items():
+        number = parse_int(str(key))
+        if number is None or number < 1 or not isinstance(amount, str):
+            raise ValueError(_("编号 {key}：应为正整数编号和金额字符串").format(key=str(key)[:20]))
+        found[number] = parse_money(amount)
+    return found
 
 
 def validate(
@@ -129,6 +144,8 @@ def event_time(transition: TransitionSpec, values: dict[str, Any], now: datetime
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value) if isinstance(value, Decimal) else value
 
 

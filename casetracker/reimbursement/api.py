@@ -2,7 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
@@ -10,13 +10,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from casetracker.auth.models import User
 from casetracker.cases import service as case_service
+from casetracker.cases.schemas import case_out
 from casetracker.core import clock
 from casetracker.core.i18n import N_, _
 from casetracker.core.money import parse_money
 from casetracker.core.validation import Day, text
-from casetracker.reimbursement import invoices
+from casetracker.reimbursement import claims, invoices
 from casetracker.reimbursement.models import Invoice, InvoiceKind
-from casetracker.web.deps import CaseId, DbSession, require_api_role
+from casetracker.web.deps import CaseId, DbSession, RowId, require_api_role
 from casetracker.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["reimbursement"], responses=API_ERRORS)
@@ -134,3 +135,48 @@ def list_invoices(session: DbSession, _user: ApiCaller, injury_id: CaseId) -> In
     case = case_service.require_case(session=session, case_id=injury_id)
     rows, total = invoices.listing(session=session, case=case)
     return InvoiceList(items=[invoice_out(r) for r in rows], total=f"{total:.2f}")
+
+
+class ClaimIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"invoice_ids": [1, 2]}]}
+    )
+
+    invoice_ids: list[Annotated[int, Field(strict=True, ge=1, le=2_147_483_647)]] = Field(
+        min_length=1, max_length=1000, title=N_("票据")
+    )
+
+
+@router.post("/cases/{injury_id}/claims", status_code=201, summary="以所选票据发起报销")
+def open_claim(
+    session: DbSession, user: ApiCaller, injury_id: CaseId, body: Annotated[ClaimIn, Body()]
+) -> Any:
+    """201: the claim as `GET /api/v1/cases/{id}` returns it (with `parent_id`), plus its
+    `invoices`. 409: an invoice is in another open claim; 422: an invoice not of this case."""
+    injury = case_service.require_case(session=session, case_id=injury_id)
+    now = clock.now()
+    claim = claims.open_claim(
+        session=session, injury=injury, invoice_ids=body.invoice_ids, actor=user, now=now
+    )
+    out = case_out(claim, user, now).model_dump(mode="json")
+    out["invoices"] = [
+        invoice_out(r).model_dump(mode="json") for r in claims.invoices_of(session, claim)
+    ]
+    return JSONResponse(out, status_code=201)
+
+
+class OriginalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["returned", "kept"] = Field(title=N_("原件"))
+
+
+@router.post("/invoices/{invoice_id}/original", response_model=InvoiceOut, summary="取回蓝票")
+def record_original(
+    session: DbSession, user: ApiCaller, invoice_id: RowId, body: Annotated[OriginalIn, Body()]
+) -> InvoiceOut:
+    """The original is back (`returned`) or the bureau keeps it (`kept`)."""
+    row = claims.record_original(
+        session=session, invoice_id=invoice_id, outcome=body.outcome, actor=user, now=clock.now()
+    )
+    return invoice_out(row)

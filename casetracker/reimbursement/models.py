@@ -45,6 +45,10 @@ class Invoice(Base):
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=InvoiceStatus.RECEIVED.value)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    # The claim it is (or was last) submitted with, what the bureau approved of it and why not.
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    approved_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    rejection_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -58,3 +62,17 @@ class Invoice(Base):
             name="status_known",
         ),
     )
+
+
+class ClaimDetails(Base):
+    """A claim's money: what the bureau approved in all, what arrived (a shortfall shown),
+    and the posting to the client's account."""
+
+    __tablename__ = "claim_details"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    injury_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    approved_total: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    paid_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    shortfall: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    posted_reference: Mapped[str] = mapped_column(String(100), default="")

@@ -37,6 +37,7 @@ class FieldType(enum.StrEnum):
     LIST = "list"
     MONEY = "money"  # yuan to the cent, a Decimal
     INTEGER = "integer"  # a whole number from `minimum` to `maximum`
+    AMOUNTS = "amounts"  # yuan to the cent by row id: {"12": "800.00", …}
 
 
 @dataclass(frozen=True)
