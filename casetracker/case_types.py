@@ -20,6 +20,7 @@ from casetracker.reconcile import views as reconcile_views
 from casetracker.reconcile.case_type import CASE_TYPE as MONTHLY_BATCH
 from casetracker.reconcile.case_type import DAILY_CASE_TYPE as DAILY_CHECK
 from casetracker.reimbursement import api as reimbursement_api
+from casetracker.reimbursement import views as reimbursement_views
 from casetracker.reimbursement.case_type import CASE_TYPE as REIMBURSEMENT
 from casetracker.web import templating
 
@@ -51,4 +52,4 @@ register(INJURY, injury_views.router, injury_api.router)  # 工伤
 register(MONTHLY_BATCH, reconcile_views.router)  # 月度增减员
 register(DAILY_CHECK)  # 外地名单日常核对 (its pages are the reconciliation's)
 register(APPRAISAL, appraisal_views.router, appraisal_api.router)  # 劳动能力鉴定
-register(REIMBURSEMENT, reimbursement_api.router)  # 医疗费报销
+register(REIMBURSEMENT, reimbursement_views.router, reimbursement_api.router)  # 医疗费报销

@@ -3,20 +3,23 @@ width digits, inner spaces) and on whatever case; a 数电票 without a code and
 one both recorded; amounts only as decimal strings above 0 with at most two decimals; the
 total exact to the cent over a thousand odd amounts."""
 
+import io
 import random
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from python_calamine import CalamineWorkbook
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import Role, User
 from casetracker.cases.models import Case
 from casetracker.core import clock
-from casetracker.reimbursement import invoices
+from casetracker.reconcile.classes import Month
+from casetracker.reimbursement import invoices, ledger
 from casetracker.reimbursement.models import InvoiceKind
-from tests.conftest import World, bearer, make_user, open_injury
+from tests.conftest import World, bearer, log_in, make_user, open_injury
 
 RECEIPT: dict[str, Any] = {
     "code": "31060124",
@@ -227,3 +230,62 @@ def test_an_invoice_of_another_case_or_unknown_cannot_be_claimed(
     )
     early = api.post(f"/api/v1/invoices/{three[0]}/original", json={"outcome": "returned"})
     assert early.status_code == 409  # still with us: nothing to take back
+
+
+def test_a_thousand_odd_amounts_sum_exactly_through_a_claim_into_the_ledger_and_workbooks(
+    api: TestClient, session: Session, anna: User, injury: Case
+) -> None:
+    odd = ["0.01", "33.33", "1234.57", "0.99", "10.10", "7.07", "99999.99"]
+    expected = Decimal("0.00")
+    ids = []
+    now = clock.now()
+    for n in range(1000):
+        amount = Decimal(odd[n % len(odd)])
+        expected += amount
+        ids.append(
+            invoices.add(
+                session=session, case=injury, code="", number=f"{27000000000000000000 + n}",
+                issued_on=clock.local(now).date(), hospital="医院", amount=amount,
+                kind=InvoiceKind.OTHER, actor=anna, now=now,
+            ).id
+        )  # fmt: skip
+    session.commit()
+    claim = api.post(f"/api/v1/cases/{injury.id}/claims", json={"invoice_ids": ids}).json()
+    today = clock.local(now).date().isoformat()
+    claim = _step(api, claim, "submit", submitted_on=today)
+    rows = api.get(f"/api/v1/cases/{injury.id}/invoices").json()["items"]
+    claim = _step(api, claim, "approve", approved_on=today,
+                  approved={str(i["id"]): i["amount"] for i in rows})  # fmt: skip
+    claim = _step(api, claim, "pay", paid_on=today, paid_amount=f"{expected:.2f}")
+    claim = _step(api, claim, "post", posted_on=today, reference="记-0001")
+    month = today[:7]
+    found = api.get("/api/v1/ledger", params={"month": month}).json()
+    assert found["total"] == f"{expected:.2f}"
+    assert found["clients"][0]["postings"][0]["amount"] == f"{expected:.2f}"
+    page = api.get("/ledger", params={"month": month})
+    assert page.status_code in (303, 401)  # the page is for a signed-in browser, not a token
+    book = CalamineWorkbook.from_filelike(io.BytesIO(ledger.export(
+        ledger.ledger(session=session, month=Month.parse(month)), str)))  # fmt: skip
+    totals = book.get_sheet_by_name(f"按用工单位 {month}").to_python()
+    assert totals[-1][0] == "合计"
+    assert Decimal(str(totals[-1][2])).quantize(Decimal("0.01")) == expected
+    assert api.get("/api/v1/ledger", params={"month": "2026-13"}).status_code == 422
+
+
+def test_the_ledger_page_and_the_invoices_workbook(
+    client: TestClient, session: Session, anna: User, injury: Case, three: list[int]
+) -> None:
+    client.headers.pop("Authorization", None)
+    log_in(client, anna)
+    assert "上账台账" in client.get("/ledger").text
+    assert client.get("/ledger", params={"month": "11-2026"}).status_code == 422
+    answer = client.get(f"/cases/{injury.id}/invoices.xlsx")
+    assert answer.status_code == 200
+    sheet = (
+        CalamineWorkbook.from_filelike(io.BytesIO(answer.content))
+        .get_sheet_by_name("医疗票据")
+        .to_python()
+    )
+    assert sheet[1][1] == "0000000001"  # numbers as text, leading zeros kept
+    assert sheet[-1][0] == "合计"
+    assert Decimal(str(sheet[-1][5])).quantize(Decimal("0.01")) == Decimal("1033.34")

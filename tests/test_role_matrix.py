@@ -238,6 +238,11 @@ MATRIX: dict[Key, Expect] = {
     # The scene's claim names an invoice that does not exist (422 once the caller may act).
     ("POST", "/api/v1/cases/{injury_id}/claims"):       Expect(401, 422, 403, 422, 403),
     ("POST", "/api/v1/invoices/{invoice_id}/original"): Expect(401, 404, 404, 404, 404),
+    # The ledger is the specialists' and supervisors' money work, not the admin's.
+    ("GET",  "/api/v1/ledger"):                         Expect(401, 200, 200, 200, 403),
+    ("GET",  "/ledger"):                                Expect(303, 200, 200, 200, 403),
+    ("GET",  "/ledger.xlsx"):                           Expect(303, 200, 200, 200, 403),
+    ("GET",  "/cases/{case_id}/invoices.xlsx"):         Expect(303, 200, 200, 200, 403),
     ("GET",  "/api/v1/cases/{case_id}/packets/{packet_id}/pdf"):
                                                         Expect(401, 200, 403, 200, 403),
 }

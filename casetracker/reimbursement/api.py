@@ -4,18 +4,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from casetracker.auth.models import User
+from casetracker.auth.models import Role, User
 from casetracker.cases import service as case_service
 from casetracker.cases.schemas import case_out
 from casetracker.core import clock
+from casetracker.core.errors import Invalid
 from casetracker.core.i18n import N_, _
 from casetracker.core.money import parse_money
 from casetracker.core.validation import Day, text
-from casetracker.reimbursement import claims, invoices
+from casetracker.reconcile.classes import Month
+from casetracker.reimbursement import claims, invoices, ledger
 from casetracker.reimbursement.models import Invoice, InvoiceKind
 from casetracker.web.deps import CaseId, DbSession, RowId, require_api_role
 from casetracker.web.errors import API_ERRORS
@@ -180,3 +182,70 @@ def record_original(
         session=session, invoice_id=invoice_id, outcome=body.outcome, actor=user, now=clock.now()
     )
     return invoice_out(row)
+
+
+class PostingOut(BaseModel):
+    claim_id: int
+    title: str
+    posted_on: date
+    reference: str
+    amount: str
+
+
+class ClientLedgerOut(BaseModel):
+    client_id: int | None
+    client: str
+    total: str
+    postings: list[PostingOut]
+
+
+class LedgerOut(BaseModel):
+    month: str
+    total: str
+    clients: list[ClientLedgerOut]
+
+
+def parse_month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        message = _("月份应写作 2026-11")
+        raise Invalid(message, field_errors={"month": message}) from None
+
+
+def ledger_out(found: ledger.Ledger) -> LedgerOut:
+    return LedgerOut(
+        month=found.month,
+        total=f"{found.total:.2f}",
+        clients=[
+            ClientLedgerOut(
+                client_id=c.client_id,
+                client=c.client,
+                total=f"{c.total:.2f}",
+                postings=[
+                    PostingOut(
+                        claim_id=p.claim_id,
+                        title=p.title,
+                        posted_on=p.posted_on,
+                        reference=p.reference,
+                        amount=f"{p.amount:.2f}",
+                    )
+                    for p in c.postings
+                ],
+            )
+            for c in found.clients
+        ],
+    )
+
+
+Bookkeeper = Annotated[User, Depends(require_api_role(Role.SPECIALIST, Role.SUPERVISOR))]
+
+
+@router.get("/ledger", response_model=LedgerOut, summary="上账台账（按月、按用工单位）")
+def get_ledger(
+    session: DbSession, _user: Bookkeeper, month: Annotated[str, Query(max_length=7)] = ""
+) -> LedgerOut:
+    """The claims posted in `month` (2026-11; this month when not given), by client, with
+    exact totals."""
+    month = month or str(ledger.this_month())
+    return ledger_out(ledger.ledger(session=session, month=parse_month(month)))

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from casetracker.cases.models import Case
-from casetracker.cases.types import CaseType, GuardContext
+from casetracker.cases.types import CaseType, GuardContext, NavEntry
 from casetracker.reimbursement import claims
 from casetracker.reimbursement.models import ClaimDetails, Invoice
 from casetracker.workflows import reimbursement as workflow
+from casetracker.workflows.engine import Label
 
 
 def _originals_back(context: GuardContext) -> str | None:
@@ -36,6 +37,7 @@ CASE_TYPE = CaseType(
         "pay": claims.pay,
         "post": claims.post,
     },
+    nav=(NavEntry("/ledger", Label("上账台账", "Ledger")),),
     details_template="reimbursement/_details.html",
     sections_template="reimbursement/_invoices.html",
     load_details=_details,

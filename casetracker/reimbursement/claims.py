@@ -2,7 +2,7 @@
 do to them (each effect checks before it writes: a refusal changes nothing)."""
 
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -132,7 +132,10 @@ def pay(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: da
 
 
 def post(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: datetime) -> None:
-    details(session, case).posted_reference = str(fields.get("reference") or "")[:100]
+    found = details(session, case)
+    found.posted_reference = str(fields.get("reference") or "")[:100]
+    posted_on = fields.get("posted_on")
+    found.posted_on = posted_on if isinstance(posted_on, date) else None
 
 
 def originals_back(session: Session, case: Case) -> str | None:

@@ -76,3 +76,4 @@ class ClaimDetails(Base):
     paid_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     shortfall: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     posted_reference: Mapped[str] = mapped_column(String(100), default="")
+    posted_on: Mapped[date | None] = mapped_column(index=True)  # the ledger's month

@@ -32,16 +32,19 @@ def upgrade() -> None:
         sa.Column('paid_amount', sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column('shortfall', sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column('posted_reference', sa.String(length=100), nullable=False),
+        sa.Column('posted_on', sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_claim_details_case_id_cases')),
         sa.ForeignKeyConstraint(['injury_id'], ['cases.id'], name=op.f('fk_claim_details_injury_id_cases')),
         sa.PrimaryKeyConstraint('case_id', name=op.f('pk_claim_details')),
     )
     with op.batch_alter_table('claim_details') as batch:
         batch.create_index(batch.f('ix_claim_details_injury_id'), ['injury_id'], unique=False)
+        batch.create_index(batch.f('ix_claim_details_posted_on'), ['posted_on'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('claim_details') as batch:
+        batch.drop_index(batch.f('ix_claim_details_posted_on'))
         batch.drop_index(batch.f('ix_claim_details_injury_id'))
     op.drop_table('claim_details')
     with op.batch_alter_table('invoices') as batch:

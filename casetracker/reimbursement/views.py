@@ -1,0 +1,92 @@
+"""Pages: the ledger of postings by month (and as XLSX), an injury's invoices as XLSX."""
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from casetracker.auth.models import Role, User
+from casetracker.core import i18n
+from casetracker.core.errors import DomainError
+from casetracker.core.i18n import N_
+from casetracker.reconcile import workbook
+from casetracker.reimbursement import invoices, ledger
+from casetracker.reimbursement.api import parse_month
+from casetracker.web.deps import CurrentCase, DbSession, require_role
+from casetracker.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Bookkeeper = Annotated[User, Depends(require_role(Role.SPECIALIST, Role.SUPERVISOR))]
+MonthText = Annotated[str, Query(max_length=7)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
+
+
+@router.get("/ledger")
+def ledger_page(
+    request: Request, session: DbSession, _user: Bookkeeper, month: MonthText = ""
+) -> Response:
+    try:
+        found = ledger.ledger(session=session, month=parse_month(month or str(ledger.this_month())))
+    except DomainError as exc:
+        return render(
+            request,
+            "reimbursement/ledger.html",
+            {"l": None, "error": exc.message, "month": month},
+            status_code=exc.status_code,
+        )
+    return render(request, "reimbursement/ledger.html", {"l": found, "month": found.month})
+
+
+@router.get("/ledger.xlsx")
+def ledger_xlsx(session: DbSession, _user: Bookkeeper, month: MonthText = "") -> Response:
+    found = ledger.ledger(session=session, month=parse_month(month or str(ledger.this_month())))
+    return _xlsx(ledger.export(found, i18n.translate), f"上账台账 {found.month}.xlsx")
+
+
+@router.get("/cases/{case_id}/invoices.xlsx")
+def invoices_xlsx(session: DbSession, _user: Bookkeeper, case: CurrentCase) -> Response:
+    rows, total = invoices.listing(session=session, case=case)
+    tr = i18n.translate
+    lines: list[list[object]] = [
+        [
+            r.code or None,
+            r.number,
+            r.issued_on,
+            r.hospital,
+            r.kind,
+            r.amount,
+            r.approved_amount,
+            r.status,
+        ]  # fmt: skip
+        for r in rows
+    ]
+    lines.append([tr(N_("合计")), None, None, None, None, total, None, None])
+    content = workbook.tables_workbook(
+        [
+            (
+                tr(N_("医疗票据")),
+                [
+                    N_("票据代码"),
+                    N_("票据号码"),
+                    N_("开票日期"),
+                    N_("医院或药店"),
+                    N_("类别"),
+                    N_("金额"),
+                    N_("核准金额"),
+                    N_("状态"),
+                ],
+                lines,
+            )
+        ],
+        tr,
+    )
+    return _xlsx(content, f"{case.title} 医疗票据.xlsx")
