@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 from sqlalchemy.orm import Session
 
@@ -270,6 +271,13 @@ def test_a_thousand_odd_amounts_sum_exactly_through_a_claim_into_the_ledger_and_
     assert totals[-1][0] == "合计"
     assert Decimal(str(totals[-1][2])).quantize(Decimal("0.01")) == expected
     assert api.get("/api/v1/ledger", params={"month": "2026-13"}).status_code == 422
+    packet = api.post(f"/api/v1/cases/{claim['id']}/packets", json={"type": "invoice_list"})
+    assert packet.status_code == 201, packet.text
+    assert packet.json()["final"] is True
+    pdf = api.get(packet.json()["url"]).content
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "工伤医疗费报销票据清单" in text
+    assert f"合计{expected:,.2f}" in text
 
 
 def test_the_ledger_page_and_the_invoices_workbook(
