@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import segno
 from fastapi.testclient import TestClient
+from PIL import Image
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 from sqlalchemy.orm import Session
@@ -297,3 +299,68 @@ def test_the_ledger_page_and_the_invoices_workbook(
     assert sheet[1][1] == "0000000001"  # numbers as text, leading zeros kept
     assert sheet[-1][0] == "合计"
     assert Decimal(str(sheet[-1][5])).quantize(Decimal("0.01")) == Decimal("1033.34")
+
+
+# --- reading an invoice's QR code ------------------------------------------------------------
+
+
+def _qr_png(text: str, scale: int = 5) -> bytes:
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()
+
+
+def _photo_with(code: bytes) -> bytes:
+    """The code pasted on a larger, greyish 'photo' of a receipt, as JPEG."""
+    with Image.open(io.BytesIO(code)) as qr_image:
+        page = Image.new("RGB", (900, 1200), (236, 232, 224))
+        page.paste(qr_image.convert("RGB"), (600, 60))
+        out = io.BytesIO()
+        page.save(out, "JPEG", quality=90)
+        return out.getvalue()
+
+
+def _scan(api: TestClient, injury: Case, content: bytes, name: str = "scan.png") -> Any:
+    return api.post(f"/api/v1/cases/{injury.id}/invoices/scan", files={"file": (name, content)})
+
+
+def test_a_digital_invoices_code_prefills_its_number_date_and_amount(
+    api: TestClient, injury: Case
+) -> None:
+    text = "01,32,,26312000000012345678,1234.57,20261121,,ABCD"
+    answer = _scan(api, injury, _photo_with(_qr_png(text)), "photo.jpg")
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {
+        "found": True, "code": "", "number": "26312000000012345678",
+        "issued_on": "2026-11-21", "amount": "1234.57", "reason": "",
+    }  # fmt: skip
+    assert api.get(f"/api/v1/cases/{injury.id}/invoices").json()["items"] == []  # not saved
+
+
+def test_a_medical_e_receipts_link_prefills_code_and_number(api: TestClient, injury: Case) -> None:
+    link = "https://pjcy.example.gov.cn/check?billcode=31060124&billnumber=0012345678&total=88.50&date=2026-11-20&random=ab12cd"
+    found = _scan(api, injury, _qr_png(link)).json()
+    assert (found["found"], found["code"], found["number"]) == (True, "31060124", "0012345678")
+    assert (found["issued_on"], found["amount"]) == ("2026-11-20", "88.50")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"not an image at all", "无法读取这张图片"),
+        (None, "没有找到可读的二维码"),  # a plain image
+        (b"qr:hello", "没有可识别的票据信息"),
+    ],
+)
+def test_a_code_that_does_not_decode_says_so(
+    api: TestClient, injury: Case, content: bytes | None, reason: str
+) -> None:
+    if content is None:
+        out = io.BytesIO()
+        Image.new("RGB", (300, 300), (255, 255, 255)).save(out, "PNG")
+        content = out.getvalue()
+    elif content.startswith(b"qr:"):
+        content = _qr_png(content[3:].decode())
+    found = _scan(api, injury, content).json()
+    assert found["found"] is False
+    assert reason in found["reason"]

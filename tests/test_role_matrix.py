@@ -237,6 +237,8 @@ MATRIX: dict[Key, Expect] = {
     ("GET",  "/api/v1/cases/{injury_id}/invoices"):     Expect(401, 200, 200, 200, 200),
     # The scene's claim names an invoice that does not exist (422 once the caller may act).
     ("POST", "/api/v1/cases/{injury_id}/claims"):       Expect(401, 422, 403, 422, 403),
+    # Reading an invoice's QR code stores nothing: anyone signed in.
+    ("POST", "/api/v1/cases/{injury_id}/invoices/scan"): Expect(401, 200, 200, 200, 200),
     ("POST", "/api/v1/invoices/{invoice_id}/original"): Expect(401, 404, 404, 404, 404),
     # The ledger is the specialists' and supervisors' money work, not the admin's.
     ("GET",  "/api/v1/ledger"):                         Expect(401, 200, 200, 200, 403),
@@ -455,6 +457,7 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
         }
     ),
     ("POST", "/api/v1/cases/{injury_id}/claims"): lambda s, r: Call(json={"invoice_ids": [999999]}),
+    ("POST", "/api/v1/cases/{injury_id}/invoices/scan"): lambda s, r: Call(upload=True),
     ("POST", "/api/v1/invoices/{invoice_id}/original"): lambda s, r: Call(
         path={"invoice_id": 999999}, json={"outcome": "returned"}
     ),

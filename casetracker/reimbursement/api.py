@@ -4,7 +4,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, File, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -17,10 +18,11 @@ from casetracker.core.i18n import N_, _
 from casetracker.core.money import parse_money
 from casetracker.core.validation import Day, text
 from casetracker.reconcile.classes import Month
-from casetracker.reimbursement import claims, invoices, ledger
+from casetracker.reimbursement import claims, invoices, ledger, qr
 from casetracker.reimbursement.models import Invoice, InvoiceKind
 from casetracker.web.deps import CaseId, DbSession, RowId, require_api_role
 from casetracker.web.errors import API_ERRORS
+from casetracker.web.uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["reimbursement"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
@@ -249,3 +251,35 @@ def get_ledger(
     exact totals."""
     month = month or str(ledger.this_month())
     return ledger_out(ledger.ledger(session=session, month=parse_month(month)))
+
+
+class ScanOut(BaseModel):
+    """What the invoice's QR code holds, to fill the form for the person to check; nothing
+    is saved. `found` false: `reason` says why (no code, unreadable image, no invoice in it)."""
+
+    found: bool
+    code: str
+    number: str
+    issued_on: date | None
+    amount: str | None
+    reason: str
+
+
+@router.post("/cases/{injury_id}/invoices/scan", response_model=ScanOut, summary="识别票据二维码")
+async def scan_invoice(
+    session: DbSession, user: ApiCaller, injury_id: CaseId, file: Annotated[UploadFile, File()]
+) -> ScanOut:
+    """Reads the QR code of a photo or scan of an invoice (medical e-receipts and 数电票 carry
+    one) and answers the fields it holds; the invoice is recorded only by `POST …/invoices`."""
+    case = await run_in_threadpool(case_service.require_case, session=session, case_id=injury_id)
+    await run_in_threadpool(invoices.require_injury, case)
+    content = await read_upload(file)
+    found = await run_in_threadpool(qr.read, content)
+    return ScanOut(
+        found=not found.reason,
+        code=found.code,
+        number=found.number,
+        issued_on=found.issued_on,
+        amount=f"{found.amount:.2f}" if found.amount is not None else None,
+        reason=_(found.reason) if found.reason else "",
+    )
