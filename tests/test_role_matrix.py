@@ -245,6 +245,10 @@ MATRIX: dict[Key, Expect] = {
     ("GET",  "/ledger"):                                Expect(303, 200, 200, 200, 403),
     ("GET",  "/ledger.xlsx"):                           Expect(303, 200, 200, 200, 403),
     ("GET",  "/cases/{case_id}/invoices.xlsx"):         Expect(303, 200, 200, 200, 403),
+    ("POST", "/cases/{case_id}/invoices"):              Expect(303, 303, 403, 303, 403),
+    # No invoice chosen: refused on the page (422) once the caller may act.
+    ("POST", "/cases/{case_id}/claims"):                Expect(303, 422, 403, 422, 403),
+    ("POST", "/invoices/{invoice_id}/original"):        Expect(303, 404, 404, 404, 404),
     ("GET",  "/api/v1/cases/{case_id}/packets/{packet_id}/pdf"):
                                                         Expect(401, 200, 403, 200, 403),
 }
@@ -458,6 +462,20 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("POST", "/api/v1/cases/{injury_id}/claims"): lambda s, r: Call(json={"invoice_ids": [999999]}),
     ("POST", "/api/v1/cases/{injury_id}/invoices/scan"): lambda s, r: Call(upload=True),
+    ("POST", "/cases/{case_id}/invoices"): lambda s, r: Call(
+        form={
+            "code": "",
+            "number": f"2631200000009876{len(r):04d}",
+            "issued_on": "2026-11-21",
+            "hospital": "上海市第六人民医院",
+            "amount": "12.30",
+            "kind": "pharmacy",
+        }
+    ),
+    ("POST", "/cases/{case_id}/claims"): lambda s, r: Call(form={}),
+    ("POST", "/invoices/{invoice_id}/original"): lambda s, r: Call(
+        path={"invoice_id": 999999}, form={"outcome": "returned"}
+    ),
     ("POST", "/api/v1/invoices/{invoice_id}/original"): lambda s, r: Call(
         path={"invoice_id": 999999}, json={"outcome": "returned"}
     ),

@@ -82,7 +82,14 @@ def _integer(spec: FieldSpec, value: Any) -> int:
 
 
 def _amounts(value: Any) -> dict[int, Decimal]:
-    """Amounts by row id, e.g. an approval by invoice: {"12": "800.00"} (ids as JSON keys)."""
+    """Amounts by row id, e.g. an approval by invoice: {"12": "800.00"} (ids as JSON keys),
+    or typed in a form as `12=800.00`, one a line (or separated by ；)."""
+    if isinstance(value, str):
+        pairs = [p for p in value.replace("；", "\n").replace(";", "\n").splitlines() if p.strip()]
+        value = dict(
+            (p.replace("：", "=").replace(":", "=").split("=", 1) + [""])[:2] for p in pairs
+        )
+        value = {k.strip(): v.strip() for k, v in value.items()}
     if not isinstance(value, dict) or not value or len(value) > 1000:
         raise ValueError(_('应为按编号列出的金额，如 {"12": "800.00"}'))
     found: dict[int, Decimal] = {}

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,8 @@ from casetracker.injury.intake_fields import INTAKE_FIELDS
 from casetracker.injury.models import InjuryDetails
 from casetracker.materials import service as materials_service
 from casetracker.people.models import Region
+from casetracker.reimbursement import invoices as invoice_service
+from casetracker.reimbursement.models import INVOICE_KINDS, INVOICE_STATUSES, Invoice
 from casetracker.workflows import injury as workflow
 from casetracker.workflows.engine import Label
 
@@ -91,9 +94,13 @@ class InjuryView:
     """The accident's record as the page and the packets read it (its columns), with the
     benefits its latest appraisal's conclusion gives (本人工资 alone before one)."""
 
-    def __init__(self, row: InjuryDetails, benefits: BenefitsView) -> None:
+    def __init__(self, row: InjuryDetails, benefits: BenefitsView, invoices: list[Invoice]) -> None:
         self._row = row
         self.benefits = benefits
+        self.invoices = invoices
+        self.invoice_total = sum((i.amount for i in invoices), Decimal("0.00"))
+        self.invoice_kinds = INVOICE_KINDS
+        self.invoice_statuses = INVOICE_STATUSES
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._row, name)
@@ -103,11 +110,11 @@ def _details(session: Session, case: Case) -> object | None:
     row = injury_service.details(session=session, case=case)
     if row is None:
         return None
+    listed, _total = invoice_service.listing(session=session, case=case)
     appraisal = appraisal_service.latest_concluded(session=session, injury=case)
     if appraisal is not None:
-        return InjuryView(
-            row, appraisal_service.benefits(session=session, case=appraisal, injury=case)
-        )
+        found = appraisal_service.benefits(session=session, case=appraisal, injury=case)
+        return InjuryView(row, found, listed)
     person = case.insured
     return InjuryView(
         row,
@@ -120,6 +127,7 @@ def _details(session: Session, case: Case) -> object | None:
             nursing_level=None,
             concluded_on=None,
         ),
+        listed,
     )
 
 

@@ -1,7 +1,7 @@
 """The claim duty's entry on the engine: its workflow, what its transitions do to the
 invoices and the money, its guard and details."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -10,7 +10,7 @@ from casetracker.cases.models import Case
 from casetracker.cases.types import CaseType, GuardContext, NavEntry, PacketData, PacketSpec
 from casetracker.core.i18n import N_, in_locale
 from casetracker.reimbursement import claims
-from casetracker.reimbursement.models import ClaimDetails, Invoice
+from casetracker.reimbursement.models import INVOICE_STATUSES, ClaimDetails, Invoice
 from casetracker.workflows import reimbursement as workflow
 from casetracker.workflows.engine import Label
 
@@ -23,6 +23,7 @@ def _originals_back(context: GuardContext) -> str | None:
 class ClaimView:
     details: ClaimDetails
     invoices: list[Invoice]
+    statuses: dict[str, str] = field(default_factory=lambda: INVOICE_STATUSES)
 
     @property
     def total(self) -> Decimal:

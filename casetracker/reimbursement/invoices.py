@@ -6,8 +6,10 @@ upper case. Recording it again, on this case or any other, is refused naming the
 holds it; its amount never identifies it."""
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +20,8 @@ from casetracker.cases import service as case_service
 from casetracker.cases.models import Case
 from casetracker.core.errors import Conflict, Invalid
 from casetracker.core.i18n import _
+from casetracker.core.money import parse_money
+from casetracker.core.validation import parse_day
 from casetracker.reimbursement.models import Invoice, InvoiceKind
 from casetracker.workflows.injury import TYPE as INJURY
 
@@ -104,3 +108,38 @@ def listing(*, session: Session, case: Case) -> tuple[list[Invoice], Decimal]:
         session.scalars(select(Invoice).where(Invoice.case_id == case.id).order_by(Invoice.id))
     )
     return rows, sum((row.amount for row in rows), Decimal("0.00"))
+
+
+def from_form(form: Mapping[str, str], *, today: date) -> dict[str, Any]:
+    """An invoice typed on a page, checked as the API checks it (each field named)."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {
+        "code": form.get("code", "")[:40],
+        "number": form.get("number", "").strip()[:40],
+        "hospital": form.get("hospital", "").strip()[:100],
+    }
+    if not values["number"]:
+        errors["number"] = _("票据号码：必填")
+    if not values["hospital"]:
+        errors["hospital"] = _("医院或药店：必填")
+    try:
+        amount = parse_money(form.get("amount", ""))
+        if amount <= 0:
+            raise ValueError(_("应大于 0"))
+        values["amount"] = amount
+    except ValueError as exc:
+        errors["amount"] = _("金额：{why}").format(why=exc)
+    try:
+        issued = parse_day(form.get("issued_on", ""))
+        if issued > today:
+            raise ValueError(_("不能晚于今天"))
+        values["issued_on"] = issued
+    except ValueError as exc:
+        errors["issued_on"] = _("开票日期：{why}").format(why=exc)
+    try:
+        values["kind"] = InvoiceKind(form.get("kind", ""))
+    except ValueError:
+        errors["kind"] = _("类别：无效")
+    if errors:
+        raise Invalid("；".join(errors.values()), field_errors=errors)
+    return values

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casetracker.core.db import Base, UTCDateTime
+from casetracker.core.i18n import N_
 
 
 class InvoiceKind(enum.StrEnum):
@@ -15,6 +16,14 @@ class InvoiceKind(enum.StrEnum):
     INPATIENT = "inpatient"  # 住院
     PHARMACY = "pharmacy"  # 药店
     OTHER = "other"
+
+
+INVOICE_KINDS = {
+    InvoiceKind.OUTPATIENT.value: N_("门诊"),
+    InvoiceKind.INPATIENT.value: N_("住院"),
+    InvoiceKind.PHARMACY.value: N_("药店"),
+    InvoiceKind.OTHER.value: N_("其他"),
+}
 
 
 class InvoiceStatus(enum.StrEnum):
@@ -25,6 +34,17 @@ class InvoiceStatus(enum.StrEnum):
     RETURNED = "returned"  # 原件已取回
     KEPT = "kept"  # 原件由社保局留存
     REVERSED = "reversed"  # 已红冲（由另一张票据替代）
+
+
+INVOICE_STATUSES = {
+    InvoiceStatus.RECEIVED.value: N_("已收到"),
+    InvoiceStatus.SUBMITTED.value: N_("已提交报销"),
+    InvoiceStatus.APPROVED.value: N_("已核准"),
+    InvoiceStatus.REJECTED.value: N_("未核准"),
+    InvoiceStatus.RETURNED.value: N_("原件已取回"),
+    InvoiceStatus.KEPT.value: N_("原件由社保局留存"),
+    InvoiceStatus.REVERSED.value: N_("已红冲"),
+}
 
 
 class Invoice(Base):

@@ -1,19 +1,31 @@
-"""Pages: the ledger of postings by month (and as XLSX), an injury's invoices as XLSX."""
+"""Pages: invoices recorded and claimed from the injury page, originals back; the ledger of
+postings by month (and as XLSX); an injury's invoices as XLSX."""
 
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from casetracker.auth.models import Role, User
-from casetracker.core import i18n
+from casetracker.cases.views import section_refused
+from casetracker.core import clock, i18n
 from casetracker.core.errors import DomainError
 from casetracker.core.i18n import N_
+from casetracker.core.validation import parse_int
 from casetracker.reconcile import workbook
-from casetracker.reimbursement import invoices, ledger
+from casetracker.reimbursement import claims, invoices, ledger
 from casetracker.reimbursement.api import parse_month
-from casetracker.web.deps import CurrentCase, DbSession, require_role
+from casetracker.web.deps import (
+    CurrentCase,
+    CurrentUser,
+    DbSession,
+    FormFields,
+    RowId,
+    WorkableCase,
+    require_role,
+)
 from casetracker.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -90,3 +102,54 @@ def invoices_xlsx(session: DbSession, _user: Bookkeeper, case: CurrentCase) -> R
         tr,
     )
     return _xlsx(content, f"{case.title} 医疗票据.xlsx")
+
+
+@router.post("/cases/{case_id}/invoices")
+def add_invoice(
+    request: Request, session: DbSession, user: CurrentUser, case: WorkableCase, form: FormFields
+) -> Response:
+    """An invoice typed (or prefilled from its QR code and checked) on the injury's page."""
+    try:
+        with session.begin_nested():
+            invoices.add(
+                session=session,
+                case=case,
+                actor=user,
+                now=clock.now(),
+                **invoices.from_form(form, today=clock.local(clock.now()).date()),
+            )
+    except DomainError as exc:
+        return section_refused(request, session, case, user, "invoices", exc)
+    return RedirectResponse(f"/cases/{case.id}#invoices", 303)
+
+
+@router.post("/cases/{case_id}/claims")
+def open_claim(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case: WorkableCase,
+    invoice_ids: Annotated[list[str], Form(max_length=1000)] = [],  # noqa: B006
+) -> Response:
+    ids = [n for n in (parse_int(i) for i in invoice_ids) if n is not None and n > 0]
+    try:
+        with session.begin_nested():
+            claim = claims.open_claim(
+                session=session, injury=case, invoice_ids=ids, actor=user, now=clock.now()
+            )
+    except DomainError as exc:
+        return section_refused(request, session, case, user, "invoices", exc)
+    return RedirectResponse(f"/cases/{claim.id}", 303)
+
+
+@router.post("/invoices/{invoice_id}/original")
+def record_original(
+    session: DbSession,
+    user: CurrentUser,
+    invoice_id: RowId,
+    outcome: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    row = claims.record_original(
+        session=session, invoice_id=invoice_id, outcome=outcome, actor=user, now=clock.now()
+    )
+    return RedirectResponse(f"/cases/{row.claim_id or row.case_id}#invoices", 303)
