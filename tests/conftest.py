@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -288,3 +289,19 @@ def store_as_uploaded_before_checks(
         )
     )
     session.commit()
+
+
+def api_fire(api: TestClient, body: dict[str, Any], name: str, **fields: Any) -> Any:
+    """Fire a transition through the API on the case as `body` last showed it."""
+    return api.post(
+        f"/api/v1/cases/{body['id']}/transitions",
+        json={"transition": name, "version": body["version"], **fields},
+    )
+
+
+def api_step(api: TestClient, body: dict[str, Any], name: str, **fields: Any) -> dict[str, Any]:
+    """`api_fire` that must succeed: the case as it now is."""
+    answer = api_fire(api, body, name, **fields)
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result

@@ -19,7 +19,17 @@ from casetracker.auth.models import User
 from casetracker.cases.models import Case, Clock
 from casetracker.core.clock import CHINA_TZ
 from casetracker.injury.models import InjuryDetails
-from tests.conftest import World, bearer, complete_materials, fire, log_in, open_injury, page_csrf
+from tests.conftest import (
+    World,
+    api_fire,
+    api_step,
+    bearer,
+    complete_materials,
+    fire,
+    log_in,
+    open_injury,
+    page_csrf,
+)
 
 DECIDED = "2026-07-20"  # the injury's recognition decision
 
@@ -65,20 +75,6 @@ def _open(api: TestClient, injury: Case) -> dict[str, Any]:
     return body
 
 
-def _fire(api: TestClient, body: dict[str, Any], name: str, **fields: Any) -> Any:
-    return api.post(
-        f"/api/v1/cases/{body['id']}/transitions",
-        json={"transition": name, "version": body["version"], **fields},
-    )
-
-
-def _step(api: TestClient, body: dict[str, Any], name: str, **fields: Any) -> dict[str, Any]:
-    answer = _fire(api, body, name, **fields)
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
-
-
 def _clock(body: dict[str, Any], kind: str) -> dict[str, Any]:
     found: list[dict[str, Any]] = [c for c in body["clocks"] if c["kind"] == kind]
     return found[-1]
@@ -89,7 +85,7 @@ def _applied(api: TestClient, session: Session, injury: Case, anna: User) -> dic
     case = session.get(Case, body["id"])
     assert case is not None
     complete_materials(session, case, anna)
-    return _step(
+    return api_step(
         api, api.get(f"/api/v1/cases/{body['id']}").json(), "apply", applied_on="2026-07-27"
     )
 
@@ -115,17 +111,17 @@ def test_apply_needs_the_checklist_and_cannot_predate_the_decision(
     api: TestClient, session: Session, anna: User, injury: Case
 ) -> None:
     body = _open(api, injury)
-    lacking = _fire(api, body, "apply", applied_on="2026-07-27")
+    lacking = api_fire(api, body, "apply", applied_on="2026-07-27")
     assert lacking.status_code == 422
     assert "工伤认定决定书" in lacking.text
     case = session.get(Case, body["id"])
     assert case is not None
     complete_materials(session, case, anna)
     body = api.get(f"/api/v1/cases/{body['id']}").json()
-    early = _fire(api, body, "apply", applied_on="2026-07-19")  # before the decision
+    early = api_fire(api, body, "apply", applied_on="2026-07-19")  # before the decision
     assert early.status_code == 422
     assert "applied_on" in early.text
-    applied = _step(api, body, "apply", applied_on="2026-07-27")  # months late, dated back
+    applied = api_step(api, body, "apply", applied_on="2026-07-27")  # months late, dated back
     assert applied["state"] == "applied"
     assert applied["waiting_for"]
 
@@ -144,7 +140,7 @@ def test_an_extension_makes_it_90_days_from_the_application_ending_after_a_weeke
     api: TestClient, session: Session, anna: User, injury: Case
 ) -> None:
     body = _applied(api, session, injury, anna)
-    extended = _step(api, body, "extend", extended_on="2026-09-01")
+    extended = api_step(api, body, "extend", extended_on="2026-09-01")
     assert extended["state"] == "applied"
     due = _clock(extended, "appraisal_conclusion")
     # 2026-07-27 + 90 days = 10-25, a Sunday: Monday 10-26
@@ -159,7 +155,7 @@ def test_the_second_appraisal_window_met_and_the_provincial_conclusion_is_final(
     api: TestClient, session: Session, anna: User, injury: Case
 ) -> None:
     body = _applied(api, session, injury, anna)
-    concluded = _step(
+    concluded = api_step(
         api, body, "conclude", concluded_on="2026-09-18", received_on="2026-10-16", grade=7
     )
     assert concluded["state"] == "concluded"
@@ -168,9 +164,9 @@ def test_the_second_appraisal_window_met_and_the_provincial_conclusion_is_final(
     # received 10-16 + 15 days = 10-31, a Saturday: Monday 11-02
     assert window["due_at"] == "2026-11-02T23:59:59+08:00"
     assert window["started_at"].startswith("2026-10-16")
-    asked = _step(api, concluded, "request_reappraisal", requested_on="2026-10-30")
+    asked = api_step(api, concluded, "request_reappraisal", requested_on="2026-10-30")
     assert _clock(asked, "reappraisal_window")["status"] == "met"
-    final = _step(
+    final = api_step(
         api, asked, "conclude_reappraisal", concluded_on="2026-11-20", received_on="2026-11-23",
         grade=6, nursing_level=3,
     )  # fmt: skip
@@ -178,10 +174,10 @@ def test_the_second_appraisal_window_met_and_the_provincial_conclusion_is_final(
     assert len([c for c in final["clocks"] if c["kind"] == "reappraisal_window"]) == 1  # no new
     review = _clock(final, "review_appraisal")
     assert review["started_at"].startswith("2026-11-20")  # counted from the final conclusion
-    again = _fire(api, final, "request_reappraisal", requested_on="2026-11-25")
+    again = api_fire(api, final, "request_reappraisal", requested_on="2026-11-25")
     assert again.status_code == 422
     assert "最终结论" in again.text
-    closed = _step(api, final, "close")
+    closed = api_step(api, final, "close")
     assert closed["state"] == "closed"
     assert _clock(closed, "review_appraisal")["status"] == "reminder"  # the right outlives it
 
@@ -190,10 +186,10 @@ def test_the_window_missed_when_asked_after_it_ended(
     api: TestClient, session: Session, anna: User, injury: Case
 ) -> None:
     body = _applied(api, session, injury, anna)
-    concluded = _step(
+    concluded = api_step(
         api, body, "conclude", concluded_on="2026-10-12", received_on="2026-10-16", grade=None
     )
-    late = _step(api, concluded, "request_reappraisal", requested_on="2026-11-05")
+    late = api_step(api, concluded, "request_reappraisal", requested_on="2026-11-05")
     assert _clock(late, "reappraisal_window")["status"] == "missed"
 
 
@@ -205,10 +201,10 @@ def test_the_review_reminder_is_never_overdue(
     late_november: time_machine.Traveller,
 ) -> None:
     body = _applied(api, session, injury, anna)
-    concluded = _step(
+    concluded = api_step(
         api, body, "conclude", concluded_on="2026-10-12", received_on="2026-10-16", grade=9
     )
-    concluded = _step(api, concluded, "close")  # the window ends with it; the right does not
+    concluded = api_step(api, concluded, "close")  # the window ends with it; the right does not
     review = _clock(concluded, "review_appraisal")
     assert review["status"] == "reminder"
     assert review["due_at"].startswith("2027-10-12")
@@ -232,11 +228,11 @@ def test_stale_version_409_and_a_transition_not_allowed_422(
     api: TestClient, session: Session, anna: User, injury: Case
 ) -> None:
     body = _open(api, injury)
-    not_now = _fire(api, body, "conclude", concluded_on="2026-10-12", received_on="2026-10-16")
+    not_now = api_fire(api, body, "conclude", concluded_on="2026-10-12", received_on="2026-10-16")
     assert not_now.status_code == 422
-    withdrawn = _step(api, body, "withdraw", reason="员工放弃鉴定")
+    withdrawn = api_step(api, body, "withdraw", reason="员工放弃鉴定")
     assert withdrawn["state"] == "withdrawn"
-    stale = _fire(api, body, "withdraw", reason="again")
+    stale = api_fire(api, body, "withdraw", reason="again")
     assert stale.status_code == 409
 
 
@@ -244,9 +240,9 @@ def test_received_before_concluded_is_refused_and_grade_bounds_are_checked(
     api: TestClient, session: Session, anna: User, injury: Case
 ) -> None:
     body = _applied(api, session, injury, anna)
-    backwards = _fire(api, body, "conclude", concluded_on="2026-10-12", received_on="2026-10-10")
+    backwards = api_fire(api, body, "conclude", concluded_on="2026-10-12", received_on="2026-10-10")
     assert backwards.status_code == 422
-    eleven = _fire(
+    eleven = api_fire(
         api, body, "conclude", concluded_on="2026-10-12", received_on="2026-10-16", grade=11
     )
     assert eleven.status_code == 422
@@ -279,7 +275,7 @@ def test_the_paid_leave_clock_warns_30_days_before_it_ends_and_extends(
     api: TestClient, session: Session, injury: Case
 ) -> None:
     body = api.get(f"/api/v1/cases/{injury.id}").json()
-    leave = _step(api, body, "record_paid_leave", leave_start="2026-03-10", leave_months=6)
+    leave = api_step(api, body, "record_paid_leave", leave_start="2026-03-10", leave_months=6)
     assert leave["state"] == "recognised"
     end = _clock(leave, "paid_leave_end")
     assert end["started_at"].startswith("2026-03-10")
@@ -289,16 +285,16 @@ def test_the_paid_leave_clock_warns_30_days_before_it_ends_and_extends(
     assert row is not None
     assert row.next_alert_at is not None
     assert row.due_at - row.next_alert_at == timedelta(days=30)  # "prepare the application"
-    missing_day = _fire(
+    missing_day = api_fire(
         api, leave, "record_paid_leave", leave_start="2026-03-10", leave_months=6,
         extension_months=3,
     )  # fmt: skip
     assert missing_day.status_code == 422
     assert "确认日期" in missing_day.text
-    too_long = _fire(api, leave, "record_paid_leave", leave_start="2026-03-10", leave_months=13)
+    too_long = api_fire(api, leave, "record_paid_leave", leave_start="2026-03-10", leave_months=13)
     assert too_long.status_code == 422
     assert "leave_months" in too_long.text
-    extended = _step(
+    extended = api_step(
         api, leave, "record_paid_leave", leave_start="2026-03-10", leave_months=6,
         extension_months=3, extension_approved_on="2026-08-20",
     )  # fmt: skip

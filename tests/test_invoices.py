@@ -22,7 +22,7 @@ from casetracker.core import clock
 from casetracker.reconcile.classes import Month
 from casetracker.reimbursement import invoices, ledger
 from casetracker.reimbursement.models import InvoiceKind
-from tests.conftest import World, bearer, log_in, make_user, open_injury
+from tests.conftest import World, api_fire, api_step, bearer, log_in, make_user, open_injury
 
 RECEIPT: dict[str, Any] = {
     "code": "31060124",
@@ -131,20 +131,6 @@ def test_a_thousand_odd_amounts_sum_exactly(
 # --- claims (a case type of their own) -------------------------------------------------------
 
 
-def _fire(api: TestClient, body: dict[str, Any], name: str, **fields: Any) -> Any:
-    return api.post(
-        f"/api/v1/cases/{body['id']}/transitions",
-        json={"transition": name, "version": body["version"], **fields},
-    )
-
-
-def _step(api: TestClient, body: dict[str, Any], name: str, **fields: Any) -> dict[str, Any]:
-    answer = _fire(api, body, name, **fields)
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
-
-
 def _statuses(api: TestClient, injury: Case) -> dict[str, str]:
     listed = api.get(f"/api/v1/cases/{injury.id}/invoices").json()["items"]
     return {i["number"]: i["status"] for i in listed}
@@ -176,45 +162,45 @@ def test_a_claim_from_submission_to_close(api: TestClient, injury: Case, three: 
     again = api.post(f"/api/v1/cases/{injury.id}/claims", json={"invoice_ids": three[:1]})
     assert again.status_code == 409  # already in an open claim
 
-    early = _fire(api, claim, "submit", submitted_on="2026-11-22")  # before the latest invoice
+    early = api_fire(api, claim, "submit", submitted_on="2026-11-22")  # before the latest invoice
     assert early.status_code == 422
-    claim = _step(api, claim, "submit", submitted_on="2026-11-24")
+    claim = api_step(api, claim, "submit", submitted_on="2026-11-24")
     clock_row = next(c for c in claim["clocks"] if c["kind"] == "reimbursement_processing")
     assert clock_row["due_at"] == "2026-12-22T23:59:59+08:00"  # 20 working days
     assert set(_statuses(api, injury).values()) == {"submitted"}
 
-    over = _fire(api, claim, "approve", approved_on="2026-11-25",
+    over = api_fire(api, claim, "approve", approved_on="2026-11-25",
                  approved={str(three[0]): "1000.01"})  # fmt: skip
     assert over.status_code == 422
     assert "高于票据金额" in over.text
-    no_reason = _fire(api, claim, "approve", approved_on="2026-11-25",
+    no_reason = api_fire(api, claim, "approve", approved_on="2026-11-25",
                       approved={str(three[0]): "800.00", str(three[1]): "33.33"})  # fmt: skip
     assert no_reason.status_code == 422
     assert set(_statuses(api, injury).values()) == {"submitted"}  # nothing changed
-    claim = _step(api, claim, "approve", approved_on="2026-11-25",
+    claim = api_step(api, claim, "approve", approved_on="2026-11-25",
                   approved={str(three[0]): "800.00", str(three[1]): "33.33"},
                   rejection_reason="自费药品不予报销")  # fmt: skip
     assert _statuses(api, injury) == {
         "0000000001": "approved", "0000000002": "approved", "0000000003": "rejected"
     }  # fmt: skip
 
-    too_much = _fire(api, claim, "pay", paid_on="2026-11-26", paid_amount="833.34")
+    too_much = api_fire(api, claim, "pay", paid_on="2026-11-26", paid_amount="833.34")
     assert too_much.status_code == 422
     assert "高于核准总额 833.33" in too_much.text
-    stale = _fire(api, {**claim, "version": claim["version"] - 1}, "pay", paid_on="2026-11-26",
+    stale = api_fire(api, {**claim, "version": claim["version"] - 1}, "pay", paid_on="2026-11-26",
                   paid_amount="800.00")  # fmt: skip
     assert stale.status_code == 409
-    claim = _step(api, claim, "pay", paid_on="2026-11-26", paid_amount="800.00")
-    claim = _step(api, claim, "post", posted_on="2026-11-27", reference="记-2026-11-0457")
+    claim = api_step(api, claim, "pay", paid_on="2026-11-26", paid_amount="800.00")
+    claim = api_step(api, claim, "post", posted_on="2026-11-27", reference="记-2026-11-0457")
     assert claim["state"] == "posted"
 
-    refused = _fire(api, claim, "close")
+    refused = api_fire(api, claim, "close")
     assert refused.status_code == 422
     assert "原件未取回" in refused.text
     for invoice_id, outcome in zip(three, ("returned", "kept", "returned"), strict=True):
         answer = api.post(f"/api/v1/invoices/{invoice_id}/original", json={"outcome": outcome})
         assert answer.status_code == 200, answer.text
-    assert _step(api, claim, "close")["state"] == "closed"
+    assert api_step(api, claim, "close")["state"] == "closed"
 
 
 def test_an_invoice_of_another_case_or_unknown_cannot_be_claimed(
@@ -255,12 +241,12 @@ def test_a_thousand_odd_amounts_sum_exactly_through_a_claim_into_the_ledger_and_
     session.commit()
     claim = api.post(f"/api/v1/cases/{injury.id}/claims", json={"invoice_ids": ids}).json()
     today = clock.local(now).date().isoformat()
-    claim = _step(api, claim, "submit", submitted_on=today)
+    claim = api_step(api, claim, "submit", submitted_on=today)
     rows = api.get(f"/api/v1/cases/{injury.id}/invoices").json()["items"]
-    claim = _step(api, claim, "approve", approved_on=today,
+    claim = api_step(api, claim, "approve", approved_on=today,
                   approved={str(i["id"]): i["amount"] for i in rows})  # fmt: skip
-    claim = _step(api, claim, "pay", paid_on=today, paid_amount=f"{expected:.2f}")
-    claim = _step(api, claim, "post", posted_on=today, reference="记-0001")
+    claim = api_step(api, claim, "pay", paid_on=today, paid_amount=f"{expected:.2f}")
+    claim = api_step(api, claim, "post", posted_on=today, reference="记-0001")
     month = today[:7]
     found = api.get("/api/v1/ledger", params={"month": month}).json()
     assert found["total"] == f"{expected:.2f}"

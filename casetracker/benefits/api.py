@@ -1,37 +1,19 @@
 """JSON API: the benefit calculator, for anyone signed in (it stores nothing)."""
 
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from casetracker.auth.models import User
 from casetracker.benefits import calculator
-from casetracker.core.i18n import N_, _
-from casetracker.core.money import parse_money
+from casetracker.core.i18n import N_
+from casetracker.core.validation import MoneyText, PositiveMoneyText
 from casetracker.web.deps import require_api_role
 from casetracker.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["benefits"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
-
-
-def _money(value: Any) -> Decimal:
-    """Amounts travel as strings ("8000.00"); a JSON number could be a float in disguise."""
-    if not isinstance(value, str):
-        raise ValueError(_('应为金额字符串，如 "8000.00"'))
-    return parse_money(value)
-
-
-def _positive(value: Decimal) -> Decimal:
-    if value <= 0:
-        raise ValueError(_("应大于 0"))
-    return value
-
-
-Money = Annotated[Decimal, BeforeValidator(_money)]
-PositiveMoney = Annotated[Decimal, BeforeValidator(lambda v: _positive(_money(v)))]
 
 
 class CalculateIn(BaseModel):
@@ -51,14 +33,14 @@ class CalculateIn(BaseModel):
         },
     )
 
-    monthly_wages: list[Money] = Field(
+    monthly_wages: list[MoneyText] = Field(
         min_length=1, max_length=12, title=N_("受伤前 12 个月的月缴费工资")
     )
-    area_average_monthly_wage: PositiveMoney = Field(title=N_("当地职工月平均工资"))
-    previous_year_area_average_monthly_wage: PositiveMoney = Field(
+    area_average_monthly_wage: PositiveMoneyText = Field(title=N_("当地职工月平均工资"))
+    previous_year_area_average_monthly_wage: PositiveMoneyText = Field(
         title=N_("上年度当地职工月平均工资")
     )
-    minimum_wage: Money | None = Field(default=None, title=N_("当地最低工资标准"))
+    minimum_wage: MoneyText | None = Field(default=None, title=N_("当地最低工资标准"))
     grade: Annotated[int, Field(strict=True, ge=1, le=10)] | None = Field(
         default=None, title=N_("伤残等级（null：未达级）")
     )

@@ -20,6 +20,7 @@ from casetracker.core.identifiers import (
     normalise_credit_code,
     normalise_id_number,
 )
+from casetracker.core.money import parse_money
 
 MAX_DB_INT = 2_147_483_647
 MIN_DB_INT = -2_147_483_648
@@ -189,6 +190,23 @@ def accident_problem(
 
 
 PositiveMoney = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+
+
+def _money_text(value: Any) -> Decimal:
+    """Money travels as a string ("8000.00", separators allowed): a JSON number may be a float."""
+    if not isinstance(value, str):
+        raise ValueError(_("应为金额字符串，如“8000.00”"))
+    return parse_money(value)
+
+
+def _above_zero(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError(_("应大于 0"))
+    return value
+
+
+MoneyText = Annotated[Decimal, BeforeValidator(_money_text)]
+PositiveMoneyText = Annotated[Decimal, BeforeValidator(_money_text), AfterValidator(_above_zero)]
 
 _MESSAGES: dict[str, str] = {
     "missing": N_("必填"),

@@ -1,13 +1,12 @@
 """JSON API: an injury's invoices."""
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, File, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from casetracker.auth.models import Role, User
 from casetracker.cases import service as case_service
@@ -15,8 +14,7 @@ from casetracker.cases.schemas import case_out
 from casetracker.core import clock
 from casetracker.core.errors import Invalid
 from casetracker.core.i18n import N_, _
-from casetracker.core.money import parse_money
-from casetracker.core.validation import Day, text
+from casetracker.core.validation import Day, PositiveMoneyText, text
 from casetracker.reconcile.classes import Month
 from casetracker.reimbursement import claims, invoices, ledger, qr
 from casetracker.reimbursement.models import Invoice, InvoiceKind
@@ -26,16 +24,6 @@ from casetracker.web.uploads import read_upload
 
 router = APIRouter(prefix="/api/v1", tags=["reimbursement"], responses=API_ERRORS)
 ApiCaller = Annotated[User, Depends(require_api_role())]
-
-
-def _amount(value: Any) -> Decimal:
-    """A decimal string above 0 with at most two decimals ("1234.57"); never a JSON number."""
-    if not isinstance(value, str):
-        raise ValueError(_("应为金额字符串，如“1234.57”"))
-    amount = parse_money(value)
-    if amount <= 0:
-        raise ValueError(_("应大于 0"))
-    return amount
 
 
 def _not_future(value: date) -> date:
@@ -65,7 +53,7 @@ class InvoiceIn(BaseModel):
     number: text(40, min_length=1) = Field(title=N_("票据号码"))  # type: ignore[valid-type]
     issued_on: Annotated[Day, AfterValidator(_not_future)] = Field(title=N_("开票日期"))
     hospital: text(100, min_length=1) = Field(title=N_("医院或药店"))  # type: ignore[valid-type]
-    amount: Annotated[Decimal, BeforeValidator(_amount)] = Field(title=N_("金额"))
+    amount: PositiveMoneyText = Field(title=N_("金额"))
     kind: InvoiceKind = Field(title=N_("类别"))
 
 
