@@ -39,10 +39,10 @@ class BenefitsView:
 def months_before(injured_on: date, count: int = calculator.MAX_MONTHS) -> list[str]:
     """The `count` months before the injury's month, oldest first (2025-12 … 2026-11)."""
     found = []
-    year, month = injured_on.year, injured_on.month
+    month = Month(injured_on.year, injured_on.month)
     for _n in range(count):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        found.append(str(Month(year, month)))
+        month = month.previous()
+        found.append(str(month))
     return found[::-1]
 
 

@@ -310,7 +310,7 @@ def _carried(
 ) -> list[BatchItem]:
     """Last month's declared enrolments not billed now, and declared stops still billed."""
     month = Month.parse(batch.month)
-    before = Month(month.year - (month.month == 1), 12 if month.month == 1 else month.month - 1)
+    before = month.previous()
     previous = session.scalar(
         select(BatchDetails.case_id).where(
             BatchDetails.region_id == batch.region_id, BatchDetails.month == str(before)

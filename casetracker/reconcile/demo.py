@@ -26,10 +26,6 @@ HEADER = ["序号", "姓名", "证件号码", "申报基数", "费款所属期",
 STRANGER = ("刘外来", "310101198503150010")  # billed, never ours
 
 
-def _month_before(month: Month) -> Month:
-    return Month(month.year - (month.month == 1), 12 if month.month == 1 else month.month - 1)
-
-
 def _line(n: int, name: str, ident: str, base: Decimal, period: Month, kind: str) -> list[str]:
     pension = (base * Decimal("0.16")).quantize(Decimal("0.01"))
     total = (base * Decimal("0.3")).quantize(Decimal("0.01"))
@@ -64,7 +60,7 @@ def bill(people: list[InsuredPerson], month: Month, *, planted: bool) -> bytes:
         first = employed[0]
         rows.append(
             _line(len(rows) + 1, first.name, first.id_number, Decimal("7310"),
-                  _month_before(month), "补缴")
+                  month.previous(), "补缴")
         )  # fmt: skip
         rows.append([str(len(rows) + 1), "陈晓", "3.10104E+17", "8000", "", "正常", "", ""])
     out = io.StringIO()
@@ -123,7 +119,7 @@ def load(*, session: Session, owner: User, now: datetime) -> None:
     ):
         return
     this = Month(now.astimezone(CHINA_TZ).year, now.astimezone(CHINA_TZ).month)
-    last = _month_before(this)
+    last = this.previous()
 
     def day(n: int, hour: int) -> datetime:  # a moment of last month, as it was recorded
         return datetime(last.year, last.month, n, hour, tzinfo=CHINA_TZ)

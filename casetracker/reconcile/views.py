@@ -4,7 +4,6 @@ and confirmation, each difference's resolution; a batch itself is a case page)."
 
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -35,6 +34,7 @@ from casetracker.reconcile.files import UnreadableFile, read_sheets
 from casetracker.reconcile.models import BatchDetails, ImportJob, JobStatus
 from casetracker.reconcile.records import NO_HEADER, read_table
 from casetracker.web.deps import AppSettings, DbSession, FormFields, RowId, require_role
+from casetracker.web.responses import xlsx_response
 from casetracker.web.templating import render
 from casetracker.web.uploads import read_import
 from casetracker.workflows.daily_check import TYPE as DAILY_TYPE
@@ -336,14 +336,14 @@ def apply_bill(
 def export_items(session: DbSession, user: Worker, case_id: RowId) -> Response:
     case = _batch_only(session, case_id)
     content = batch.export(session=session, case=case, actor=user, translate=i18n.translate)
-    return _xlsx(content, f"{case.title}.xlsx")
+    return xlsx_response(content, f"{case.title}.xlsx")
 
 
 @router.get("/reconcile/batches/{case_id}/declaration.xlsx")
 def export_declaration(session: DbSession, user: Worker, case_id: RowId) -> Response:
     case = _batch_only(session, case_id)
     content = declaration.export(session=session, case=case, actor=user, translate=i18n.translate)
-    return _xlsx(content, f"{case.title} 增减员申报表.xlsx")
+    return xlsx_response(content, f"{case.title} 增减员申报表.xlsx")
 
 
 def _batch_only(session: Session, case_id: int) -> Case:
@@ -390,18 +390,10 @@ def batch_report_pdf(
 
 
 @router.get("/reconcile/batches/{case_id}/report.xlsx")
-def batch_report_xlsx(session: DbSession, _user: Worker, case_id: RowId) -> Response:
+def batch_reportxlsx_response(session: DbSession, _user: Worker, case_id: RowId) -> Response:
     case = _batch_only(session, case_id)
     content = report.export(report.report(session=session, case=case), i18n.translate)
-    return _xlsx(content, f"{case.title} 报告.xlsx")
-
-
-def _xlsx(content: bytes, filename: str) -> Response:
-    return Response(
-        content,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-    )
+    return xlsx_response(content, f"{case.title} 报告.xlsx")
 
 
 @router.post("/reconcile/batches/{case_id}/items/{item_id}")

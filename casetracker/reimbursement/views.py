@@ -2,7 +2,6 @@
 postings by month (and as XLSX); an injury's invoices as XLSX."""
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
@@ -26,20 +25,12 @@ from casetracker.web.deps import (
     WorkableCase,
     require_role,
 )
+from casetracker.web.responses import xlsx_response
 from casetracker.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Bookkeeper = Annotated[User, Depends(require_role(Role.SPECIALIST, Role.SUPERVISOR))]
 MonthText = Annotated[str, Query(max_length=7)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-    )
 
 
 @router.get("/ledger")
@@ -59,13 +50,13 @@ def ledger_page(
 
 
 @router.get("/ledger.xlsx")
-def ledger_xlsx(session: DbSession, _user: Bookkeeper, month: MonthText = "") -> Response:
+def ledgerxlsx_response(session: DbSession, _user: Bookkeeper, month: MonthText = "") -> Response:
     found = ledger.ledger(session=session, month=parse_month(month or str(ledger.this_month())))
-    return _xlsx(ledger.export(found, i18n.translate), f"上账台账 {found.month}.xlsx")
+    return xlsx_response(ledger.export(found, i18n.translate), f"上账台账 {found.month}.xlsx")
 
 
 @router.get("/cases/{case_id}/invoices.xlsx")
-def invoices_xlsx(session: DbSession, _user: Bookkeeper, case: CurrentCase) -> Response:
+def invoicesxlsx_response(session: DbSession, _user: Bookkeeper, case: CurrentCase) -> Response:
     rows, total = invoices.listing(session=session, case=case)
     tr = i18n.translate
     lines: list[list[object]] = [
@@ -101,7 +92,7 @@ def invoices_xlsx(session: DbSession, _user: Bookkeeper, case: CurrentCase) -> R
         ],
         tr,
     )
-    return _xlsx(content, f"{case.title} 医疗票据.xlsx")
+    return xlsx_response(content, f"{case.title} 医疗票据.xlsx")
 
 
 @router.post("/cases/{case_id}/invoices")

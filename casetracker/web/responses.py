@@ -1,4 +1,4 @@
-"""File downloads with a UTF-8 file name (RFC 6266), for attachments and packets."""
+"""File downloads with a UTF-8 file name (RFC 6266), for attachments, packets, workbooks."""
 
 from urllib.parse import quote
 
@@ -22,3 +22,11 @@ def file_response(
             **(headers or {}),
         },
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> Response:
+    """A workbook to download."""
+    return file_response(content, media_type=XLSX, filename=filename, inline=False)
