@@ -329,6 +329,69 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
                 actor=owner,
                 now=now,
             )
+        if index == 3:
+            _demo_claim(session, case, owner, now)
+
+
+# The accepted injury's medical invoices: number, days before today it was issued, amount.
+DEMO_INVOICES = (
+    ("0031260101", 36, "1286.40"),
+    ("0031260102", 30, "342.75"),
+    ("26312000000031260103", 24, "88.20"),
+    ("0031260104", 3, "215.00"),
+)
+
+
+def _demo_claim(session: Session, injury: Any, owner: User, now: datetime) -> None:
+    """Its invoices, three of them in a claim approved for less, paid and posted today (so
+    the ledger has this month's line), the originals still to collect; the newest invoice
+    waiting for the next claim."""
+    from decimal import Decimal
+
+    from casetracker.cases import service as case_service
+    from casetracker.reimbursement import claims, invoices
+    from casetracker.reimbursement.models import InvoiceKind
+
+    def day(days_ago: int) -> str:
+        return (now - timedelta(days=days_ago)).astimezone(clock.CHINA_TZ).date().isoformat()
+
+    rows = [
+        invoices.add(
+            session=session,
+            case=injury,
+            code="" if len(number) == 20 else "31060124",
+            number=number,
+            issued_on=date.fromisoformat(day(days_ago)),
+            hospital="上海市第一人民医院",
+            amount=Decimal(amount),
+            kind=InvoiceKind.PHARMACY if len(number) == 20 else InvoiceKind.OUTPATIENT,
+            actor=owner,
+            now=now,
+        )
+        for number, days_ago, amount in DEMO_INVOICES
+    ]
+    claim = claims.open_claim(
+        session=session, injury=injury, invoice_ids=[r.id for r in rows[:3]], actor=owner, now=now
+    )
+    approved = {str(rows[0].id): "1200.00", str(rows[1].id): "342.75"}
+    for name, values in (
+        ("submit", {"submitted_on": day(20)}),
+        (
+            "approve",
+            {"approved_on": day(6), "approved": approved, "rejection_reason": "自费药品不予报销"},
+        ),  # fmt: skip
+        ("pay", {"paid_on": day(1), "paid_amount": "1542.75"}),
+        ("post", {"posted_on": day(0), "reference": "记-演示-0001"}),
+    ):
+        case_service.fire(
+            session=session,
+            case=claim,
+            transition=name,
+            version=claim.version,
+            raw_fields=values,
+            actor=owner,
+            now=now,
+        )
 
 
 def blank_pdf() -> bytes:

@@ -24,6 +24,7 @@ from casetracker.core.clock import CHINA_TZ
 from casetracker.core.db import make_engine
 from casetracker.core.settings import Settings
 from casetracker.injury.case_type import regional_terms
+from casetracker.injury.models import InjuryDetails
 from casetracker.main import create_app
 from casetracker.people.models import Client, InsuredPerson, Region, SalesRep
 from tests.databases import throwaway_database
@@ -214,9 +215,16 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=CHINA_TZ)
 
 
 def open_injury(
-    session: Session, world: World, owner: User, accident: str, *, region: Region | None = None
+    session: Session,
+    world: World,
+    owner: User,
+    accident: str,
+    *,
+    region: Region | None = None,
+    details: bool = False,
 ) -> Case:
-    """An injury case opened at `accident` (China time) in the world's client."""
+    """An injury case opened at `accident` (China time) in the world's client; `details`:
+    with the accident's facts recorded, as intake leaves them (the page's sections need them)."""
     case = case_service.open_case(
         session=session,
         case_type="injury",
@@ -224,10 +232,14 @@ def open_injury(
         region_id=(region or world.local).id,
         owner=owner,
         insured_id=world.li.id,
-        event_at=datetime.fromisoformat(accident).replace(tzinfo=CHINA_TZ),
+        event_at=(at := datetime.fromisoformat(accident).replace(tzinfo=CHINA_TZ)),
         now=NOW,
         title="李秀英 工伤",
     )
+    if details:
+        session.add(
+            InjuryDetails(case_id=case.id, accident_at=at, place="车间", description="扭伤")
+        )
     session.commit()
     return case
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import segno
 from fastapi.testclient import TestClient
 from PIL import Image
 from pypdf import PdfReader
@@ -23,6 +22,7 @@ from casetracker.reconcile.classes import Month
 from casetracker.reimbursement import invoices, ledger
 from casetracker.reimbursement.models import InvoiceKind
 from tests.conftest import World, api_fire, api_step, bearer, log_in, make_user, open_injury
+from tests.invoice_photos import photo_with, qr_png
 
 RECEIPT: dict[str, Any] = {
     "code": "31060124",
@@ -290,22 +290,6 @@ def test_the_ledger_page_and_the_invoices_workbook(
 # --- reading an invoice's QR code ------------------------------------------------------------
 
 
-def _qr_png(text: str, scale: int = 5) -> bytes:
-    out = io.BytesIO()
-    segno.make(text, error="m").save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
-
-
-def _photo_with(code: bytes) -> bytes:
-    """The code pasted on a larger, greyish 'photo' of a receipt, as JPEG."""
-    with Image.open(io.BytesIO(code)) as qr_image:
-        page = Image.new("RGB", (900, 1200), (236, 232, 224))
-        page.paste(qr_image.convert("RGB"), (600, 60))
-        out = io.BytesIO()
-        page.save(out, "JPEG", quality=90)
-        return out.getvalue()
-
-
 def _scan(api: TestClient, injury: Case, content: bytes, name: str = "scan.png") -> Any:
     return api.post(f"/api/v1/cases/{injury.id}/invoices/scan", files={"file": (name, content)})
 
@@ -314,7 +298,7 @@ def test_a_digital_invoices_code_prefills_its_number_date_and_amount(
     api: TestClient, injury: Case
 ) -> None:
     text = "01,32,,26312000000012345678,1234.57,20261121,,ABCD"
-    answer = _scan(api, injury, _photo_with(_qr_png(text)), "photo.jpg")
+    answer = _scan(api, injury, photo_with(qr_png(text)), "photo.jpg")
     assert answer.status_code == 200, answer.text
     assert answer.json() == {
         "found": True, "code": "", "number": "26312000000012345678",
@@ -325,7 +309,7 @@ def test_a_digital_invoices_code_prefills_its_number_date_and_amount(
 
 def test_a_medical_e_receipts_link_prefills_code_and_number(api: TestClient, injury: Case) -> None:
     link = "https://pjcy.example.gov.cn/check?billcode=31060124&billnumber=0012345678&total=88.50&date=2026-11-20&random=ab12cd"
-    found = _scan(api, injury, _qr_png(link)).json()
+    found = _scan(api, injury, qr_png(link)).json()
     assert (found["found"], found["code"], found["number"]) == (True, "31060124", "0012345678")
     assert (found["issued_on"], found["amount"]) == ("2026-11-20", "88.50")
 
@@ -346,7 +330,7 @@ def test_a_code_that_does_not_decode_says_so(
         Image.new("RGB", (300, 300), (255, 255, 255)).save(out, "PNG")
         content = out.getvalue()
     elif content.startswith(b"qr:"):
-        content = _qr_png(content[3:].decode())
+        content = qr_png(content[3:].decode())
     found = _scan(api, injury, content).json()
     assert found["found"] is False
     assert reason in found["reason"]

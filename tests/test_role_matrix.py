@@ -240,6 +240,8 @@ MATRIX: dict[Key, Expect] = {
     # Reading an invoice's QR code stores nothing: anyone signed in.
     ("POST", "/api/v1/cases/{injury_id}/invoices/scan"): Expect(401, 200, 200, 200, 200),
     ("POST", "/api/v1/invoices/{invoice_id}/original"): Expect(401, 404, 404, 404, 404),
+    ("POST", "/api/v1/invoices/{invoice_id}/reversal"): Expect(401, 404, 404, 404, 404),
+    ("POST", "/api/v1/invoices/{invoice_id}/scan"):     Expect(401, 404, 404, 404, 404),
     # The ledger is the specialists' and supervisors' money work, not the admin's.
     ("GET",  "/api/v1/ledger"):                         Expect(401, 200, 200, 200, 403),
     ("GET",  "/ledger"):                                Expect(303, 200, 200, 200, 403),
@@ -249,6 +251,10 @@ MATRIX: dict[Key, Expect] = {
     # No invoice chosen: refused on the page (422) once the caller may act.
     ("POST", "/cases/{case_id}/claims"):                Expect(303, 422, 403, 422, 403),
     ("POST", "/invoices/{invoice_id}/original"):        Expect(303, 404, 404, 404, 404),
+    ("POST", "/invoices/{invoice_id}/reversal"):        Expect(303, 404, 404, 404, 404),
+    ("POST", "/invoices/{invoice_id}/scan"):            Expect(303, 404, 404, 404, 404),
+    # A photo read for its QR code is kept on the case: the owner's and supervisors' work.
+    ("POST", "/cases/{case_id}/invoices/read"):         Expect(303, 200, 403, 200, 403),
     ("GET",  "/api/v1/cases/{case_id}/packets/{packet_id}/pdf"):
                                                         Expect(401, 200, 403, 200, 403),
 }
@@ -336,6 +342,7 @@ class Call:
     form: dict[str, str] | None = None
     json: dict[str, Any] | None = None
     upload: bool = False
+    upload_field: str = "file"
 
 
 NEW_CREDIT_CODE = "91310115MA1K4BXX5" + uscc_check_char("91310115MA1K4BXX5")
@@ -478,6 +485,21 @@ CALLS: dict[Key, Callable[[Scene, RoleName], Call]] = {
     ),
     ("POST", "/api/v1/invoices/{invoice_id}/original"): lambda s, r: Call(
         path={"invoice_id": 999999}, json={"outcome": "returned"}
+    ),
+    ("POST", "/api/v1/invoices/{invoice_id}/reversal"): lambda s, r: Call(
+        path={"invoice_id": 999999}, json={"replaced_by_id": 1}
+    ),
+    ("POST", "/api/v1/invoices/{invoice_id}/scan"): lambda s, r: Call(
+        path={"invoice_id": 999999}, upload=True
+    ),
+    ("POST", "/invoices/{invoice_id}/reversal"): lambda s, r: Call(
+        path={"invoice_id": 999999}, form={"replaced_by_id": "1"}
+    ),
+    ("POST", "/invoices/{invoice_id}/scan"): lambda s, r: Call(
+        path={"invoice_id": 999999}, form={}, upload=True, upload_field="scan"
+    ),
+    ("POST", "/cases/{case_id}/invoices/read"): lambda s, r: Call(
+        form={}, upload=True, upload_field="scan"
     ),
     ("POST", "/api/v1/benefits/calculate"): lambda s, r: Call(
         json={
@@ -775,7 +797,11 @@ def test_cell(
                 page_csrf(client) if role != "anonymous" else csrf_from(client.get("/login").text)
             )
             data = {**(call.form or {}), "csrf_token": token}
-    files = {"file": ("劳动合同.pdf", tiny_pdf(), "application/pdf")} if call.upload else None
+    files = (
+        {call.upload_field: ("劳动合同.pdf", tiny_pdf(), "application/pdf")}
+        if call.upload
+        else None
+    )
 
     response = client.request(method, url, data=data, json=call.json, files=files, headers=headers)
 

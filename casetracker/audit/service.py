@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "case.packet_generated": N_("生成申报材料"),
     "case.invoice_added": N_("登记医疗票据"),
     "case.invoice_original": N_("登记票据原件取回或留存"),
+    "case.invoice_scan": N_("上传票据扫描件"),
+    "case.invoice_reversed": N_("票据红冲"),
     "materials.item_saved": N_("保存材料项目"),
     "materials.item_changed": N_("修改材料项目"),
 }

@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -98,7 +97,7 @@ class InjuryView:
         self._row = row
         self.benefits = benefits
         self.invoices = invoices
-        self.invoice_total = sum((i.amount for i in invoices), Decimal("0.00"))
+        self.invoice_total = invoice_service.in_force_total(invoices)
         self.invoice_kinds = INVOICE_KINDS
         self.invoice_statuses = INVOICE_STATUSES
 

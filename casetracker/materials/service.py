@@ -228,6 +228,31 @@ def _new_attachment(
             _("材料项目不存在：{item}").format(item=item_code[:40]),
             field_errors={"item": _("材料项目：不在本案的材料清单中")},
         )
+    return checked_file(
+        case=case,
+        item_code=item_code,
+        filename=filename,
+        default_name=codes[item_code].name,
+        content=content,
+        actor=actor,
+        now=now,
+    )
+
+
+def checked_file(
+    *,
+    case: Case,
+    item_code: str,
+    filename: str,
+    default_name: str,
+    content: bytes,
+    actor: User,
+    now: datetime,
+) -> Attachment:
+    """An upload checked by its content (size, PDF/JPG/PNG by its first bytes, readable) and
+    named (`default_name` when it came without a usable name); the row, not yet added. A
+    file outside the checklist (an invoice's scan) has an `item_code` no checklist item can
+    take (item codes are lower-case letters, digits and underscores)."""
     if not content:
         raise Invalid(_("文件是空的"), field_errors={"file": _("文件：是空的")})
     if len(content) > MAX_UPLOAD_BYTES:
@@ -250,7 +275,7 @@ def _new_attachment(
     name = "".join(ch for ch in filename if ch.isprintable() and ch not in "/\\\x00")[-150:]
     if not name.lower().endswith(extension):
         # A stored file name, printed in packets: the item's Chinese name, not the reader's.
-        name = (name or codes[item_code].name) + extension
+        name = (name or default_name) + extension
     return Attachment(
         case_id=case.id,
         item_code=item_code,
@@ -329,7 +354,7 @@ def _snapshot(row: Attachment) -> dict[str, Any]:
     }
 
 
-def _retire(
+def retire(
     row: Attachment, status: AttachmentStatus, *, actor: User, now: datetime, reason: str
 ) -> None:
     row.status = status
@@ -360,7 +385,7 @@ def remove_attachment(
         ).format(packet=packet.label)
         raise Invalid(message, field_errors={"attachment": message})
     before = _snapshot(row)
-    _retire(row, AttachmentStatus.REMOVED, actor=actor, now=now, reason=why)
+    retire(row, AttachmentStatus.REMOVED, actor=actor, now=now, reason=why)
     session.flush()
     audit.record(
         session=session,
@@ -407,7 +432,7 @@ def replace_attachment(
     session.add(new)
     session.flush()
     kept = AttachmentStatus.SUPERSEDED if handed_in_with(case) else AttachmentStatus.REMOVED
-    _retire(old, kept, actor=actor, now=now, reason=why)
+    retire(old, kept, actor=actor, now=now, reason=why)
     old.replaced_by_id = new.id
     session.flush()
     audit.record(

@@ -16,7 +16,7 @@ from casetracker.core.errors import Invalid
 from casetracker.core.i18n import N_, _
 from casetracker.core.validation import Day, PositiveMoneyText, text
 from casetracker.reconcile.classes import Month
-from casetracker.reimbursement import claims, invoices, ledger, qr
+from casetracker.reimbursement import claims, invoices, ledger, qr, scans
 from casetracker.reimbursement.models import Invoice, InvoiceKind
 from casetracker.web.deps import CaseId, DbSession, RowId, require_api_role
 from casetracker.web.errors import API_ERRORS
@@ -68,6 +68,7 @@ class InvoiceOut(BaseModel):
     kind: str
     status: str
     replaced_by_id: int | None
+    scan_id: int | None
 
 
 class InvoiceList(BaseModel):
@@ -87,6 +88,7 @@ def invoice_out(row: Invoice) -> InvoiceOut:
         kind=row.kind,
         status=row.status,
         replaced_by_id=row.replaced_by_id,
+        scan_id=row.scan_id,
     )
 
 
@@ -172,6 +174,60 @@ def record_original(
         session=session, invoice_id=invoice_id, outcome=body.outcome, actor=user, now=clock.now()
     )
     return invoice_out(row)
+
+
+class ReversalIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"replaced_by_id": 2}]}
+    )
+
+    replaced_by_id: Annotated[int, Field(strict=True, ge=1, le=2_147_483_647)] = Field(
+        title=N_("替代票据")
+    )
+
+
+@router.post("/invoices/{invoice_id}/reversal", response_model=InvoiceOut, summary="票据红冲")
+def reverse_invoice(
+    session: DbSession, user: ApiCaller, invoice_id: RowId, body: Annotated[ReversalIn, Body()]
+) -> InvoiceOut:
+    """红冲: the invoice is cancelled and `replaced_by_id` (recorded on the same case, newly
+    received) takes its place; the case's total counts the replacement only. 409: the
+    bureau holds it, approved it, or it is in a claim under way."""
+    row = invoices.reverse(
+        session=session,
+        invoice_id=invoice_id,
+        replaced_by_id=body.replaced_by_id,
+        actor=user,
+        now=clock.now(),
+    )
+    return invoice_out(row)
+
+
+@router.post("/invoices/{invoice_id}/scan", response_model=InvoiceOut, summary="上传票据扫描件")
+async def upload_scan(
+    session: DbSession, user: ApiCaller, invoice_id: RowId, file: Annotated[UploadFile, File()]
+) -> InvoiceOut:
+    """The invoice's photo or scan (PDF, JPG or PNG by content, at most 10 MB), kept as an
+    attachment of its injury case; a second one supersedes the first (kept, downloadable).
+    Download: `GET /cases/{injury_id}/attachments/{scan_id}`."""
+    content = await read_upload(file)
+    row = await run_in_threadpool(
+        _store_scan, session, user, invoice_id, file.filename or "", content
+    )
+    return invoice_out(row)
+
+
+def _store_scan(
+    session: DbSession, user: User, invoice_id: int, filename: str, content: bytes
+) -> Invoice:
+    row = invoices.require(session, invoice_id)
+    case = case_service.require_case(session=session, case_id=row.case_id)
+    now = clock.now()
+    scan = scans.store(
+        session=session, case=case, filename=filename, content=content, actor=user, now=now
+    )
+    scans.link(session=session, invoice=row, scan=scan, actor=user, now=now)
+    return row
 
 
 class PostingOut(BaseModel):

@@ -21,6 +21,9 @@ from casetracker.reimbursement.models import ClaimDetails, Invoice, InvoiceStatu
 from casetracker.workflows.reimbursement import TYPE
 
 BACK = (InvoiceStatus.RETURNED.value, InvoiceStatus.KEPT.value)
+# What a claim may close with: each original back, kept, or reversed (红冲, sent back to the
+# hospital, which issued another).
+SETTLED = (*BACK, InvoiceStatus.REVERSED.value)
 
 
 def details(session: Session, case: Case) -> ClaimDetails:
@@ -139,7 +142,7 @@ def post(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: d
 
 
 def originals_back(session: Session, case: Case) -> str | None:
-    waiting = [r.number for r in invoices_of(session, case) if r.status not in BACK]
+    waiting = [r.number for r in invoices_of(session, case) if r.status not in SETTLED]
     if not waiting:
         return None
     return _("还有票据原件未取回或登记留存：{numbers}").format(numbers="、".join(waiting))

@@ -64,7 +64,10 @@ class Invoice(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=InvoiceStatus.RECEIVED.value)
+    # 红冲: the invoice the hospital issued in its place.
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    # Its photo or scan: an attachment of the injury case, outside its checklist.
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     # The claim it is (or was last) submitted with, what the bureau approved of it and why not.
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     approved_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))

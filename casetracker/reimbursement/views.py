@@ -1,20 +1,25 @@
 """Pages: invoices recorded and claimed from the injury page, originals back; the ledger of
 postings by month (and as XLSX); an injury's invoices as XLSX."""
 
+from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from casetracker.auth.models import Role, User
-from casetracker.cases.views import section_refused
+from casetracker.cases import service as case_service
+from casetracker.cases.models import Case
+from casetracker.cases.views import case_page, section_refused
 from casetracker.core import clock, i18n
-from casetracker.core.errors import DomainError
-from casetracker.core.i18n import N_
+from casetracker.core.errors import DomainError, Invalid
+from casetracker.core.i18n import N_, _
 from casetracker.core.validation import parse_int
 from casetracker.reconcile import workbook
-from casetracker.reimbursement import claims, invoices, ledger
+from casetracker.reimbursement import claims, invoices, ledger, qr, scans
 from casetracker.reimbursement.api import parse_month
 from casetracker.web.deps import (
     CurrentCase,
@@ -27,6 +32,7 @@ from casetracker.web.deps import (
 )
 from casetracker.web.responses import xlsx_response
 from casetracker.web.templating import render
+from casetracker.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
 Bookkeeper = Annotated[User, Depends(require_role(Role.SPECIALIST, Role.SUPERVISOR))]
@@ -95,19 +101,221 @@ def invoicesxlsx_response(session: DbSession, _user: Bookkeeper, case: CurrentCa
     return xlsx_response(content, f"{case.title} 医疗票据.xlsx")
 
 
+# The invoice form's fields, echoed back into it when the page is shown again.
+FORM_FIELDS = ("code", "number", "issued_on", "hospital", "amount", "kind", "scan_id")
+Photo = Annotated[UploadFile | None, File()]
+
+
+def _echo(form: Mapping[str, str], **more: str) -> dict[str, str]:
+    return {key: form.get(key, "")[:100] for key in FORM_FIELDS} | more
+
+
+async def _photo(scan: UploadFile | None) -> tuple[str, bytes]:
+    """The chosen file (name, content), or nothing when the file input was left empty."""
+    if scan is None or not scan.filename:
+        return "", b""
+    return scan.filename, await read_upload(scan)
+
+
 @router.post("/cases/{case_id}/invoices")
-def add_invoice(
-    request: Request, session: DbSession, user: CurrentUser, case: WorkableCase, form: FormFields
+async def add_invoice(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case: WorkableCase,
+    form: FormFields,
+    scan: Photo = None,
 ) -> Response:
-    """An invoice typed (or prefilled from its QR code and checked) on the injury's page."""
+    """An invoice typed (or prefilled from its QR code and checked) on the injury's page,
+    with its photo when one was chosen (or read before: `scan_id`)."""
+    try:
+        filename, content = await _photo(scan)
+    except Invalid as exc:
+        return await run_in_threadpool(
+            section_refused, request, session, case, user, "invoices", exc, invoice_form=_echo(form)
+        )
+    return await run_in_threadpool(_add, request, session, user, case, form, filename, content)
+
+
+def _add(
+    request: Request,
+    session: Session,
+    user: User,
+    case: Case,
+    form: Mapping[str, str],
+    filename: str,
+    content: bytes,
+) -> Response:
+    now = clock.now()
     try:
         with session.begin_nested():
-            invoices.add(
+            values = invoices.from_form(form, today=clock.local(now).date())
+            photo = None
+            if content:
+                photo = scans.store(
+                    session=session,
+                    case=case,
+                    filename=filename,
+                    content=content,
+                    actor=user,
+                    now=now,
+                )
+            elif scan_id := parse_int(form.get("scan_id", "")):
+                photo = scans.unlinked(session=session, case=case, scan_id=scan_id)
+            invoices.add(session=session, case=case, actor=user, now=now, scan=photo, **values)
+    except DomainError as exc:
+        return section_refused(
+            request, session, case, user, "invoices", exc, invoice_form=_echo(form)
+        )
+    return RedirectResponse(f"/cases/{case.id}#invoices", 303)
+
+
+@router.post("/cases/{case_id}/invoices/read")
+async def read_photo(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    case: WorkableCase,
+    form: FormFields,
+    scan: Photo = None,
+) -> Response:
+    """读取二维码: the chosen photo is kept on the case and its QR code read; the form comes
+    back filled with what the code holds, for the person to check and then record. Nothing
+    of the invoice is saved here."""
+    try:
+        filename, content = await _photo(scan)
+        if not content:
+            raise Invalid(_("请先选择票据的照片或扫描件"), field_errors={"scan": ""})
+    except Invalid as exc:
+        return await run_in_threadpool(
+            section_refused, request, session, case, user, "invoices", exc, invoice_form=_echo(form)
+        )
+    return await run_in_threadpool(_read, request, session, user, case, form, filename, content)
+
+
+def _read(
+    request: Request,
+    session: Session,
+    user: User,
+    case: Case,
+    form: Mapping[str, str],
+    filename: str,
+    content: bytes,
+) -> Response:
+    try:
+        with session.begin_nested():
+            photo = scans.store(
                 session=session,
                 case=case,
+                filename=filename,
+                content=content,
                 actor=user,
                 now=clock.now(),
-                **invoices.from_form(form, today=clock.local(clock.now()).date()),
+            )
+    except DomainError as exc:
+        return section_refused(
+            request, session, case, user, "invoices", exc, invoice_form=_echo(form)
+        )
+    echo = _echo(form, scan_id=str(photo.id), scan_name=photo.filename)
+    found = qr.read(content)
+    if found.reason:
+        note = _("照片已保存，但二维码未能识别：{why}。请照票面手工填写。").format(
+            why=_(found.reason)
+        )
+        filled: list[str] = []
+    else:
+        prefill = {
+            "code": found.code,
+            "number": found.number,
+            "issued_on": found.issued_on.isoformat() if found.issued_on else "",
+            "amount": f"{found.amount:.2f}" if found.amount is not None else "",
+        }
+        filled = [key for key, value in prefill.items() if value]
+        echo |= {key: prefill[key] for key in filled}
+        note = _("已从二维码读出下列标黄的栏目，请对照票面核对，无误后点“登记票据”。")
+        holder = invoices.holder_of(session, found.code, found.number) if found.number else None
+        if holder is not None:
+            note += _("注意：这张票据已登记在案件 #{id}。").format(id=holder)
+    return case_page(
+        request, session, case, user, invoice_form=echo, invoice_note=note, invoice_filled=filled
+    )
+
+
+@router.post("/invoices/{invoice_id}/scan")
+async def upload_scan(
+    request: Request, session: DbSession, user: CurrentUser, invoice_id: RowId, scan: Photo = None
+) -> Response:
+    """A recorded invoice's photo or scan (a second one supersedes the first)."""
+    try:
+        filename, content = await _photo(scan)
+        if not content:
+            raise Invalid(_("请先选择票据的照片或扫描件"), field_errors={"scan": ""})
+    except Invalid as exc:
+        return await run_in_threadpool(_refused, request, session, user, invoice_id, exc)
+    return await run_in_threadpool(_scan, request, session, user, invoice_id, filename, content)
+
+
+def _injury_of(session: Session, invoice_id: int) -> Case:
+    row = invoices.require(session, invoice_id)
+    return case_service.require_case(session=session, case_id=row.case_id)
+
+
+def _refused(
+    request: Request, session: Session, user: User, invoice_id: int, exc: DomainError
+) -> Response:
+    return section_refused(request, session, _injury_of(session, invoice_id), user, "invoices", exc)
+
+
+def _scan(
+    request: Request,
+    session: Session,
+    user: User,
+    invoice_id: int,
+    filename: str,
+    content: bytes,
+) -> Response:
+    case = _injury_of(session, invoice_id)
+    try:
+        with session.begin_nested():
+            now = clock.now()
+            photo = scans.store(
+                session=session,
+                case=case,
+                filename=filename,
+                content=content,
+                actor=user,
+                now=now,
+            )
+            scans.link(
+                session=session,
+                invoice=invoices.require(session, invoice_id),
+                scan=photo,
+                actor=user,
+                now=now,
+            )
+    except DomainError as exc:
+        return section_refused(request, session, case, user, "invoices", exc)
+    return RedirectResponse(f"/cases/{case.id}#invoices", 303)
+
+
+@router.post("/invoices/{invoice_id}/reversal")
+def reverse(
+    request: Request,
+    session: DbSession,
+    user: CurrentUser,
+    invoice_id: RowId,
+    replaced_by_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """红冲 from the injury's page: the invoice and the one that replaces it."""
+    case = _injury_of(session, invoice_id)
+    try:
+        with session.begin_nested():
+            invoices.reverse(
+                session=session,
+                invoice_id=invoice_id,
+                replaced_by_id=parse_int(replaced_by_id) or 0,
+                actor=user,
+                now=clock.now(),
             )
     except DomainError as exc:
         return section_refused(request, session, case, user, "invoices", exc)

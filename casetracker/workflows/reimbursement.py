@@ -131,6 +131,15 @@ TRANSITIONS = (
         "closed",
         guards=(ORIGINALS_BACK,),
     ),
+    # A claim opened by mistake, before it went to the bureau: closed, its invoices free for
+    # another claim (or to be reversed). The six states stay the contract's.
+    TransitionSpec(
+        "withdraw",
+        Label("撤回（未提交）", "Withdraw (not submitted)"),
+        ("draft",),
+        "closed",
+        fields=(FieldSpec("reason", Label("撤回原因", "Reason"), FieldType.TEXT),),
+    ),
 )
 
 WORKFLOW = Workflow(
