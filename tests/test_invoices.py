@@ -283,6 +283,7 @@ def test_the_ledger_page_and_the_invoices_workbook(
         .to_python()
     )
     assert sheet[1][1] == "0000000001"  # numbers as text, leading zeros kept
+    assert (sheet[1][4], sheet[1][7]) == ("门诊", "已收到")  # read as on the page, not as codes
     assert sheet[-1][0] == "合计"
     assert Decimal(str(sheet[-1][5])).quantize(Decimal("0.01")) == Decimal("1033.34")
 

@@ -21,6 +21,7 @@ from casetracker.core.validation import parse_int
 from casetracker.reconcile import workbook
 from casetracker.reimbursement import claims, invoices, ledger, qr, scans
 from casetracker.reimbursement.api import parse_month
+from casetracker.reimbursement.models import INVOICE_KINDS, INVOICE_STATUSES
 from casetracker.web.deps import (
     CurrentCase,
     CurrentUser,
@@ -71,10 +72,10 @@ def invoicesxlsx_response(session: DbSession, _user: Bookkeeper, case: CurrentCa
             r.number,
             r.issued_on,
             r.hospital,
-            r.kind,
+            tr(INVOICE_KINDS[r.kind]),
             r.amount,
             r.approved_amount,
-            r.status,
+            tr(INVOICE_STATUSES[r.status]),
         ]  # fmt: skip
         for r in rows
     ]
