@@ -4,11 +4,12 @@ dropped connection (the server killed its backends) costs readers nothing."""
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from casetracker.core import migrations
 from casetracker.core.db import make_engine, make_sessionmaker
@@ -78,6 +79,32 @@ def test_killed_connections_cost_readers_nothing(tmp_path: Path) -> None:
             assert set(statuses) == {200}, sorted(statuses)
             with httpx.Client(base_url=base_url, timeout=30) as http:
                 assert http.get("/login").status_code == 200
+
+
+@pytest.mark.skipif(not is_postgres(), reason="PostgreSQL ends a backend")
+def test_a_connection_ended_while_it_is_set_up_costs_a_reader_nothing(tmp_path: Path) -> None:
+    """The server ends a fresh connection during its setup (its time-zone statement): the
+    pool never held it, so it is not 'invalidated'; the read still runs again on another
+    (CI once answered 503 here)."""
+    with throwaway_database(tmp_path, "setup") as url:
+        migrations.upgrade(url)
+        engine = make_engine(url)
+        doomed: list[bool] = []
+
+        @event.listens_for(engine, "connect", insert=True)
+        def ended_by_the_server(dbapi_connection: Any, _record: Any) -> None:
+            if doomed and doomed.pop():
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+        settings = Settings(database_url=url, data_dir=tmp_path, secret_key="e" * 40)
+        app = create_app(settings, session_factory=make_sessionmaker(engine))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            engine.dispose()  # the next request needs a new connection
+            doomed.append(True)
+            assert client.get("/healthz").status_code == 200
+            assert not doomed  # the first connection was ended indeed
+        engine.dispose()
 
 
 def _kill_backends(database: str) -> None:

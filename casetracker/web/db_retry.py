@@ -8,7 +8,7 @@ three tries). Anything else that cannot reach the database answers 503 (see erro
 
 from contextlib import nullcontext
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casetracker.core.db import is_lock_conflict, reads_first
@@ -19,9 +19,26 @@ READ_ONLY = {"GET", "HEAD"}
 ATTEMPTS = 3
 
 
+# PostgreSQL's codes for a connection the server ended (admin or crash shutdown, not yet
+# accepting) and class 08, connection exceptions: the statement was not at fault.
+SERVER_ENDED = {"57P01", "57P02", "57P03"}
+
+
 def is_disconnect(exc: BaseException) -> bool:
-    """True when the database connection itself failed (not the statement)."""
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    """True when the database connection itself failed (not the statement): one the pool
+    invalidated, or a fresh one that failed while it was being set up (its connect hook's
+    statement met a killed backend): no pool has held it, so nothing invalidated it. On
+    PostgreSQL that is an OperationalError with a connection code, or with none at all
+    (libpq's own: the server closed the connection); a statement's error (a timeout, a
+    constraint) always carries the server's code."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError) or not type(exc.orig).__module__.startswith("psycopg"):
+        return False
+    code = getattr(exc.orig, "sqlstate", None)
+    return code is None or code in SERVER_ENDED or str(code).startswith("08")
 
 
 class RetryReadOnDisconnect:
