@@ -40,6 +40,12 @@ def _fmt_datetime(value: datetime | None) -> str:
     return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _minute(value: datetime) -> str:
+    """An already local time to the minute (the lists print one per clock: isoformat is
+    several times faster than strftime)."""
+    return value.isoformat(" ", "minutes")[:16]
+
+
 def _fmt_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -103,6 +109,7 @@ def _role_label(role: Role | str) -> str:
 
 templates.env.filters.update(
     datetime=_fmt_datetime,
+    minute=_minute,
     date=_fmt_date,
     money=money_text,
     mask=mask_id_number,
