@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casetracker.auth.models import User
@@ -48,10 +47,6 @@ def open_appraisal(*, session: Session, injury: Case, actor: User, now: datetime
         title=_("{person} 劳动能力鉴定").format(person=person),
         parent_id=injury.id,
     )
-
-
-def children(*, session: Session, case: Case) -> list[Case]:
-    return list(session.scalars(select(Case).where(Case.parent_id == case.id).order_by(Case.id)))
 
 
 @dataclass(frozen=True)
@@ -106,7 +101,9 @@ def benefits(*, session: Session, case: Case, injury: Case) -> BenefitsView:
 
 def latest_concluded(*, session: Session, injury: Case) -> Case | None:
     """The injury's appraisal with the latest conclusion in force, if any."""
-    concluded = [c for c in children(session=session, case=injury) if c.type == workflow.TYPE]
+    concluded = [
+        c for c in case_service.children(session=session, case=injury) if c.type == workflow.TYPE
+    ]
     dated = [(conclusion(c), c) for c in concluded]
     with_one = [(found.concluded_on, c.id, c) for found, c in dated if found is not None]
     return max(with_one)[2] if with_one else None

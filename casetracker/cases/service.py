@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, Row, select, update
+from sqlalchemy import CursorResult, Row, event, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casetracker.audit import service as audit
@@ -354,15 +354,31 @@ def fire(
     return case
 
 
+# A case page asks for the cases opened from it twice (the related cases, and its type's
+# details: an injury's appraisals); read once until the next flush or the transaction's end.
+_CHILDREN = "cases.children"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_children(session: Session, _context: object) -> None:
+    session.info.pop(_CHILDREN, None)
+
+
+def children(*, session: Session, case: Case) -> list[Case]:
+    """The cases opened from this one, oldest first."""
+    memo: dict[int, list[Case]] = session.info.setdefault(_CHILDREN, {})
+    if case.id not in memo:
+        memo[case.id] = list(
+            session.scalars(select(Case).where(Case.parent_id == case.id).order_by(Case.id))
+        )
+    return memo[case.id]
+
+
 def related(*, session: Session, case: Case) -> list[Case]:
     """The case it was opened from and the cases opened from it."""
-    return list(
-        session.scalars(
-            select(Case)
-            .where((Case.parent_id == case.id) | (Case.id == (case.parent_id or 0)))
-            .order_by(Case.id)
-        )
-    )
+    parent = session.get(Case, case.parent_id) if case.parent_id else None
+    return ([parent] if parent else []) + children(session=session, case=case)
 
 
 def require_version(case: Case, version: int) -> None:

@@ -150,7 +150,7 @@ def case_page(
             else [],
             "packet_types": packet_service.types_for(case),
             "facts": corrections.current_facts(session=session, case=case) if may_act else [],
-            "regions": people_service.list_regions(session=session) if may_act else [],
+            "regions": people_service.region_choices(session=session) if may_act else [],
             "standing": {e.id for e in timeline.standing(case_type.workflow, case.transitions)},
             "packets": packet_service.packets(session=session, case=case),
             "may_act": may_act,

@@ -115,6 +115,17 @@ def filter_menus(*, session: Session) -> FilterMenus:
     return FilterMenus(clients=found["client"], regions=found["region"], owners=found["owner"])
 
 
+def region_choices(*, session: Session) -> list[Choice]:
+    """Every region's id and name as plain rows, local first (a case page's correction form
+    offers them on every view)."""
+    return [
+        Choice(id_, name)
+        for id_, name in session.execute(
+            select(Region.id, Region.name).order_by(Region.is_local.desc(), Region.name)
+        )
+    ]
+
+
 Row = TypeVar("Row", Client, InsuredPerson)
 
 
