@@ -1,7 +1,9 @@
 """Pages: invoices recorded and claimed from the injury page, originals back; the ledger of
 postings by month (and as XLSX); an injury's invoices as XLSX."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -18,6 +20,7 @@ from casetracker.core import clock, i18n
 from casetracker.core.errors import DomainError, Invalid
 from casetracker.core.i18n import N_, _
 from casetracker.core.validation import parse_int
+from casetracker.materials.models import Attachment
 from casetracker.reconcile import workbook
 from casetracker.reimbursement import claims, invoices, ledger, qr, scans
 from casetracker.reimbursement.api import parse_month
@@ -107,15 +110,60 @@ FORM_FIELDS = ("code", "number", "issued_on", "hospital", "amount", "kind", "sca
 Photo = Annotated[UploadFile | None, File()]
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """The file chosen in a form's file input (empty when it was left empty)."""
+
+    filename: str = ""
+    content: bytes = b""
+
+
+InvoiceWork = Callable[[Request, Session, User, Case, Mapping[str, str], Chosen], Response]
+
+
 def _echo(form: Mapping[str, str], **more: str) -> dict[str, str]:
     return {key: form.get(key, "")[:100] for key in FORM_FIELDS} | more
 
 
-async def _photo(scan: UploadFile | None) -> tuple[str, bytes]:
-    """The chosen file (name, content), or nothing when the file input was left empty."""
+async def _photo(scan: UploadFile | None, *, required: bool) -> Chosen:
     if scan is None or not scan.filename:
-        return "", b""
-    return scan.filename, await read_upload(scan)
+        if required:
+            raise Invalid(_("请先选择票据的照片或扫描件"), field_errors={"scan": ""})
+        return Chosen()
+    return Chosen(scan.filename, await read_upload(scan))
+
+
+async def _with_photo(
+    request: Request,
+    session: Session,
+    user: User,
+    case: Case,
+    form: Mapping[str, str],
+    scan: UploadFile | None,
+    work: InvoiceWork,
+    *,
+    required: bool,
+) -> Response:
+    """The invoice form's photo read (too large, or missing when `required`: refused on the
+    injury's page with the form as typed), then `work` off the event loop."""
+    try:
+        photo = await _photo(scan, required=required)
+    except Invalid as exc:
+        return await run_in_threadpool(
+            section_refused, request, session, case, user, "invoices", exc, invoice_form=_echo(form)
+        )
+    return await run_in_threadpool(work, request, session, user, case, form, photo)
+
+
+def _store(session: Session, case: Case, user: User, photo: Chosen, now: datetime) -> Attachment:
+    return scans.store(
+        session=session,
+        case=case,
+        filename=photo.filename,
+        content=photo.content,
+        actor=user,
+        now=now,
+    )
 
 
 @router.post("/cases/{case_id}/invoices")
@@ -129,13 +177,7 @@ async def add_invoice(
 ) -> Response:
     """An invoice typed (or prefilled from its QR code and checked) on the injury's page,
     with its photo when one was chosen (or read before: `scan_id`)."""
-    try:
-        filename, content = await _photo(scan)
-    except Invalid as exc:
-        return await run_in_threadpool(
-            section_refused, request, session, case, user, "invoices", exc, invoice_form=_echo(form)
-        )
-    return await run_in_threadpool(_add, request, session, user, case, form, filename, content)
+    return await _with_photo(request, session, user, case, form, scan, _add, required=False)
 
 
 def _add(
@@ -144,31 +186,19 @@ def _add(
     user: User,
     case: Case,
     form: Mapping[str, str],
-    filename: str,
-    content: bytes,
+    chosen: Chosen,
 ) -> Response:
-    now = clock.now()
-    try:
-        with session.begin_nested():
-            values = invoices.from_form(form, today=clock.local(now).date())
-            photo = None
-            if content:
-                photo = scans.store(
-                    session=session,
-                    case=case,
-                    filename=filename,
-                    content=content,
-                    actor=user,
-                    now=now,
-                )
-            elif scan_id := parse_int(form.get("scan_id", "")):
-                photo = scans.unlinked(session=session, case=case, scan_id=scan_id)
-            invoices.add(session=session, case=case, actor=user, now=now, scan=photo, **values)
-    except DomainError as exc:
-        return section_refused(
-            request, session, case, user, "invoices", exc, invoice_form=_echo(form)
-        )
-    return RedirectResponse(f"/cases/{case.id}#invoices", 303)
+    def step() -> None:
+        now = clock.now()
+        values = invoices.from_form(form, today=clock.local(now).date())
+        photo = None
+        if chosen.content:
+            photo = _store(session, case, user, chosen, now)
+        elif scan_id := parse_int(form.get("scan_id", "")):
+            photo = scans.unlinked(session=session, case=case, scan_id=scan_id)
+        invoices.add(session=session, case=case, actor=user, now=now, scan=photo, **values)
+
+    return _step(request, session, user, case, step, invoice_form=_echo(form))
 
 
 @router.post("/cases/{case_id}/invoices/read")
@@ -183,15 +213,7 @@ async def read_photo(
     """读取二维码: the chosen photo is kept on the case and its QR code read; the form comes
     back filled with what the code holds, for the person to check and then record. Nothing
     of the invoice is saved here."""
-    try:
-        filename, content = await _photo(scan)
-        if not content:
-            raise Invalid(_("请先选择票据的照片或扫描件"), field_errors={"scan": ""})
-    except Invalid as exc:
-        return await run_in_threadpool(
-            section_refused, request, session, case, user, "invoices", exc, invoice_form=_echo(form)
-        )
-    return await run_in_threadpool(_read, request, session, user, case, form, filename, content)
+    return await _with_photo(request, session, user, case, form, scan, _read, required=True)
 
 
 def _read(
@@ -200,25 +222,17 @@ def _read(
     user: User,
     case: Case,
     form: Mapping[str, str],
-    filename: str,
-    content: bytes,
+    chosen: Chosen,
 ) -> Response:
     try:
         with session.begin_nested():
-            photo = scans.store(
-                session=session,
-                case=case,
-                filename=filename,
-                content=content,
-                actor=user,
-                now=clock.now(),
-            )
+            photo = _store(session, case, user, chosen, clock.now())
     except DomainError as exc:
         return section_refused(
             request, session, case, user, "invoices", exc, invoice_form=_echo(form)
         )
     echo = _echo(form, scan_id=str(photo.id), scan_name=photo.filename)
-    found = qr.read(content)
+    found = qr.read(chosen.content)
     if found.reason:
         note = _("照片已保存，但二维码未能识别：{why}。请照票面手工填写。").format(
             why=_(found.reason)
@@ -248,12 +262,10 @@ async def upload_scan(
 ) -> Response:
     """A recorded invoice's photo or scan (a second one supersedes the first)."""
     try:
-        filename, content = await _photo(scan)
-        if not content:
-            raise Invalid(_("请先选择票据的照片或扫描件"), field_errors={"scan": ""})
+        photo = await _photo(scan, required=True)
     except Invalid as exc:
         return await run_in_threadpool(_refused, request, session, user, invoice_id, exc)
-    return await run_in_threadpool(_scan, request, session, user, invoice_id, filename, content)
+    return await run_in_threadpool(_scan, request, session, user, invoice_id, photo)
 
 
 def _injury_of(session: Session, invoice_id: int) -> Case:
@@ -268,34 +280,38 @@ def _refused(
 
 
 def _scan(
+    request: Request, session: Session, user: User, invoice_id: int, chosen: Chosen
+) -> Response:
+    case = _injury_of(session, invoice_id)
+
+    def step() -> None:
+        now = clock.now()
+        scans.link(
+            session=session,
+            invoice=invoices.require(session, invoice_id),
+            scan=_store(session, case, user, chosen, now),
+            actor=user,
+            now=now,
+        )
+
+    return _step(request, session, user, case, step)
+
+
+def _step(
     request: Request,
     session: Session,
     user: User,
-    invoice_id: int,
-    filename: str,
-    content: bytes,
+    case: Case,
+    step: Callable[[], object],
+    **refused: object,
 ) -> Response:
-    case = _injury_of(session, invoice_id)
+    """`step` done whole (back to the injury's invoices), or refused and undone (the
+    injury's page again, the reason in its invoices section; `refused`: what else it shows)."""
     try:
         with session.begin_nested():
-            now = clock.now()
-            photo = scans.store(
-                session=session,
-                case=case,
-                filename=filename,
-                content=content,
-                actor=user,
-                now=now,
-            )
-            scans.link(
-                session=session,
-                invoice=invoices.require(session, invoice_id),
-                scan=photo,
-                actor=user,
-                now=now,
-            )
+            step()
     except DomainError as exc:
-        return section_refused(request, session, case, user, "invoices", exc)
+        return section_refused(request, session, case, user, "invoices", exc, **refused)
     return RedirectResponse(f"/cases/{case.id}#invoices", 303)
 
 
@@ -308,19 +324,19 @@ def reverse(
     replaced_by_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """红冲 from the injury's page: the invoice and the one that replaces it."""
-    case = _injury_of(session, invoice_id)
-    try:
-        with session.begin_nested():
-            invoices.reverse(
-                session=session,
-                invoice_id=invoice_id,
-                replaced_by_id=parse_int(replaced_by_id) or 0,
-                actor=user,
-                now=clock.now(),
-            )
-    except DomainError as exc:
-        return section_refused(request, session, case, user, "invoices", exc)
-    return RedirectResponse(f"/cases/{case.id}#invoices", 303)
+    return _step(
+        request,
+        session,
+        user,
+        _injury_of(session, invoice_id),
+        lambda: invoices.reverse(
+            session=session,
+            invoice_id=invoice_id,
+            replaced_by_id=parse_int(replaced_by_id) or 0,
+            actor=user,
+            now=clock.now(),
+        ),
+    )
 
 
 @router.post("/cases/{case_id}/claims")
