@@ -75,9 +75,13 @@ class CorrectionIn(BaseModel):
     transition_id: Annotated[int, Field(strict=True, ge=1, le=MAX_DB_INT)] | None = Field(
         None, title=N_("记录编号")
     )
-    fields: dict[text(40), text(2000) | bool | list[text(500)] | None] | None = Field(  # type: ignore[valid-type]
-        None, title=N_("更正的字段")
-    )
+    fields: (
+        dict[
+            text(40),  # type: ignore[valid-type]
+            text(2000) | bool | list[text(500)] | dict[text(20), text(40)] | None,  # type: ignore[valid-type]
+        ]
+        | None
+    ) = Field(None, title=N_("更正的字段"))
 
 
 class ReopenIn(BaseModel):

@@ -246,6 +246,17 @@ def correct_step(
             raise _refuse(spec.event_field, message)
     else:
         event_at = entry.event_at
+    case_type = registry.get(case.type)
+    if spec.name in case_type.effects:
+        redo = case_type.corrections.get(spec.name)
+        if redo is None:
+            raise _refuse(
+                "transition_id",
+                _("「{step}」的结果已写入本案的其他记录，不能更正此步骤").format(
+                    step=str(spec.label)
+                ),
+            )
+        redo(session, case, values, actor, now)
 
     bump_version(session=session, case=case)
     changes = [

@@ -91,7 +91,7 @@ def _amounts(value: Any) -> dict[int, Decimal]:
         )
         value = {k.strip(): v.strip() for k, v in value.items()}
     if not isinstance(value, dict) or not value or len(value) > 1000:
-        raise ValueError(_('应为按编号列出的金额，如 {"12": "800.00"}'))
+        raise ValueError(_("应按编号列出金额：每行一项“编号=金额”（或以；分隔），如 12=800.00"))
     found: dict[int, Decimal] = {}
     for key, amount in value.items():
         number = parse_int(str(key))

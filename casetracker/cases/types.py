@@ -171,6 +171,10 @@ class CaseType:
     length_rules: Mapping[str, LengthRule] = field(default_factory=dict)
     # Its own work when a transition fires, by transition name.
     effects: Mapping[str, Effect] = field(default_factory=dict)
+    # What a correction of such a step does to that work (called with the corrected step's
+    # fields; it checks before it writes). A step with an effect and no entry here cannot be
+    # corrected: its record would change and the data it wrote would not.
+    corrections: Mapping[str, Effect] = field(default_factory=dict)
     # Sections it adds to an insured person's page.
     person_panels: tuple[PersonPanel, ...] = ()
     # Opened from a case of another type (its page offers this one).
@@ -201,6 +205,10 @@ class CaseType:
         transitions = {t.name for t in self.workflow.transitions}
         found += [
             f"effect {name} names no transition" for name in sorted(set(self.effects) - transitions)
+        ]
+        found += [
+            f"correction {name} names no step with an effect"
+            for name in sorted(set(self.corrections) - set(self.effects))
         ]
         rules = {c.length_rule for c in self.workflow.clocks if c.length_rule}
         found += [

@@ -190,6 +190,7 @@ CASE_TYPE = CaseType(
         workflow.PAID_LEAVE_EXTENSION.name: _paid_leave_extension,
     },
     effects={"record_paid_leave": _store_paid_leave},
+    corrections={"record_paid_leave": _store_paid_leave},  # it stores what the step says
     length_rules={"paid_leave": _paid_leave_length},
     details_template="injury/_details.html",
     sections_template="injury/_sections.html",

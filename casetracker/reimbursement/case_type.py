@@ -57,6 +57,12 @@ CASE_TYPE = CaseType(
         "pay": claims.pay,
         "post": claims.post,
     },
+    corrections={
+        "submit": claims.nothing,  # its date only: the invoices stay as they are now
+        "approve": claims.correct_approval,
+        "pay": claims.pay,
+        "post": claims.post,
+    },
     nav=(NavEntry("/ledger", Label("上账台账", "Ledger")),),
     details_template="reimbursement/_details.html",
     sections_template="reimbursement/_invoices.html",

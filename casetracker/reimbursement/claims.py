@@ -89,9 +89,15 @@ def submit(session: Session, case: Case, _fields: Mapping[str, Any], _a: Any, _n
         row.status = InvoiceStatus.SUBMITTED.value
 
 
-def approve(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: datetime) -> None:
-    """Each listed invoice approved for at most its amount; the others rejected, with the
-    reason given."""
+def nothing(_s: Session, _c: Case, _f: Mapping[str, Any], _a: Any, _n: datetime) -> None:
+    """A corrected submission date changes nothing of the invoices."""
+
+
+def _approval(
+    session: Session, case: Case, fields: Mapping[str, Any]
+) -> tuple[dict[int, Decimal], dict[int, Invoice], str]:
+    """The approved amounts by invoice, checked: each invoice of this claim and at most its
+    amount; a reason when some are left out."""
     approved: dict[int, Decimal] = dict(fields.get("approved") or {})
     rows = {row.id: row for row in invoices_of(session, case)}
     unknown = [str(i) for i in approved if i not in rows]
@@ -106,23 +112,56 @@ def approve(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n
             _("核准金额不能高于票据金额：{numbers}").format(numbers="、".join(over)),
             field_errors={"approved": _("核准金额：高于票据金额")},
         )
-    reason = str(fields.get("rejection_reason") or "")
-    if len(approved) < len(rows) and not reason.strip():
+    reason = str(fields.get("rejection_reason") or "").strip()
+    if len(approved) < len(rows) and not reason:
         raise Invalid(
             _("有票据未核准，请写明原因"),
             field_errors={"rejection_reason": _("原因：有未核准票据时必填")},
         )
+    return approved, rows, reason[:500]
+
+
+def approve(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: datetime) -> None:
+    """Each listed invoice approved for at most its amount; the others rejected, with the
+    reason given."""
+    approved, rows, reason = _approval(session, case, fields)
     for invoice_id, row in rows.items():
-        if invoice_id in approved:
-            row.status, row.approved_amount = InvoiceStatus.APPROVED.value, approved[invoice_id]
-            row.rejection_reason = ""
-        else:
-            row.status, row.approved_amount = InvoiceStatus.REJECTED.value, None
-            row.rejection_reason = reason.strip()[:500]
+        row.status = (
+            InvoiceStatus.APPROVED.value if invoice_id in approved else InvoiceStatus.REJECTED.value
+        )
+        row.approved_amount = approved.get(invoice_id)
+        row.rejection_reason = "" if invoice_id in approved else reason
     details(session, case).approved_total = sum(approved.values(), Decimal("0.00"))
 
 
+def correct_approval(
+    session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: datetime
+) -> None:
+    """A corrected approval: each invoice's approved amount and reason again, and the total
+    (and, once paid, the shortfall) with them; an invoice whose original is already back,
+    kept or reversed keeps that status. A total below what was already paid is refused."""
+    approved, rows, reason = _approval(session, case, fields)
+    found = details(session, case)
+    total = sum(approved.values(), Decimal("0.00"))
+    if found.paid_amount is not None and found.paid_amount > total:
+        raise Invalid(
+            _("核准总额不能低于已到账金额 {paid} 元").format(paid=f"{found.paid_amount:,.2f}"),
+            field_errors={"approved": _("核准金额：低于已到账金额")},
+        )
+    decided = (InvoiceStatus.APPROVED.value, InvoiceStatus.REJECTED.value)
+    for invoice_id, row in rows.items():
+        if row.status in decided:
+            row.status = decided[0] if invoice_id in approved else decided[1]
+        row.approved_amount = approved.get(invoice_id)
+        row.rejection_reason = "" if invoice_id in approved else reason
+    found.approved_total = total
+    if found.paid_amount is not None:
+        found.shortfall = total - found.paid_amount
+
+
 def pay(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: datetime) -> None:
+    """What arrived: at most the approved total, and more than 0 unless nothing was
+    approved (the claim still goes through to its close)."""
     found = details(session, case)
     paid = fields.get("paid_amount")
     total = found.approved_total or Decimal("0.00")
@@ -130,6 +169,11 @@ def pay(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: da
         raise Invalid(
             _("到账金额不能高于核准总额 {total} 元").format(total=f"{total:,.2f}"),
             field_errors={"paid_amount": _("到账金额：高于核准总额")},
+        )
+    if paid <= 0 < total:
+        raise Invalid(
+            _("到账金额应大于 0（核准总额 {total} 元）").format(total=f"{total:,.2f}"),
+            field_errors={"paid_amount": _("到账金额：应大于 0")},
         )
     found.paid_amount, found.shortfall = paid, total - paid
 

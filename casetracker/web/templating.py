@@ -59,6 +59,8 @@ def _shown(value: Any) -> str:
         return i18n.gettext("是") if value else i18n.gettext("否")
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
+    if isinstance(value, dict):  # amounts by row id (an approval by invoice): #12 800.00
+        return "、".join(f"#{key} {amount}" for key, amount in value.items())
     if isinstance(value, str) and len(value) > 10 and value[10:11] == "T":
         try:
             return clock.local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
@@ -76,6 +78,8 @@ def _input_value(value: Any, kind: str) -> str:
         return clock.local(moment).strftime("%Y-%m-%dT%H:%M") if moment else ""
     if isinstance(value, list):
         return "\n".join(str(v) for v in value)
+    if isinstance(value, dict):  # amounts by row id, as typed: one `id=amount` a line
+        return "\n".join(f"{key}={amount}" for key, amount in value.items())
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

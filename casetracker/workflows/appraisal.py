@@ -103,7 +103,7 @@ STATES = (
         "applied",
         Label("已申请鉴定", "Applied"),
         on_enter=(start("appraisal_conclusion"),),
-        waiting_for=Label("等待鉴定委员会结论", "Waiting for the committee's conclusion"),
+        waiting_for=Label("鉴定委员会结论", "the committee's conclusion"),
     ),
     StateSpec(
         "concluded", Label("已作出结论", "Concluded"), on_enter=(stop("appraisal_conclusion"),)
@@ -112,7 +112,7 @@ STATES = (
         "reappraisal_requested",
         Label("已申请再次鉴定", "Second appraisal requested"),
         on_enter=(stop("reappraisal_window"),),
-        waiting_for=Label("等待省级鉴定委员会结论", "Waiting for the provincial committee"),
+        waiting_for=Label("省级鉴定委员会结论", "the provincial committee's conclusion"),
     ),
     StateSpec("closed", Label("已结案", "Closed"), final=True),
     StateSpec("withdrawn", Label("已撤回", "Withdrawn"), final=True),

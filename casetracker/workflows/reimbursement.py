@@ -57,7 +57,7 @@ STATES = (
         Label("已提交", "Submitted"),
         on_enter=(start("reimbursement_processing"),),
         on_exit=(stop("reimbursement_processing"),),
-        waiting_for=Label("等待社保局审核", "Waiting for the bureau's review"),
+        waiting_for=Label("社保局审核", "the bureau's review"),
     ),
     StateSpec("approved", Label("已核准", "Approved")),
     StateSpec("paid", Label("已到账", "Paid")),
