@@ -95,8 +95,10 @@ def test_an_invoices_scan_is_kept_and_a_second_supersedes_the_first(
         download = client.get(f"/cases/{injury.id}/attachments/{scan_id}")
         assert download.status_code == 200
         assert download.content == rows[scan_id].content
+        assert download.headers["content-disposition"].startswith("inline")  # shown, not saved
     page = client.get(f"/cases/{injury.id}").text
     assert f'href="/cases/{injury.id}/attachments/{second_id}" data-scan="0012345678"' in page
+    assert f'href="/cases/{injury.id}/invoices.xlsx"' in page
 
 
 def test_only_who_may_act_on_the_injury_uploads_a_scan(

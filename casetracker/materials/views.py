@@ -303,5 +303,5 @@ def download(
         row.content,
         media_type=row.content_type,
         filename=row.filename,
-        inline=row.content_type == "application/pdf",
+        inline=True,  # PDF, JPG or PNG, checked by content at upload: the browser shows them
     )
