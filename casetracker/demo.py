@@ -7,6 +7,7 @@ reset to fresh random ones on every run and returned, so the printed ones always
 
 import random
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -310,25 +311,15 @@ def _demo_cases(session: Session, clients: list[Client], users: dict[str, User])
         for name, fields in steps:
             if name == "submit_application":  # a real application needs its documents
                 attach_required_documents(session=session, case=case, actor=owner, now=now)
-            values: dict[str, object] = {}
-            for field, days_ago in fields.items():
-                moment = now - timedelta(days=days_ago)
-                values[field] = (
-                    moment.isoformat()
-                    if field.endswith("_at")
-                    else moment.astimezone(clock.CHINA_TZ).date().isoformat()
-                )
+            values: dict[str, object] = {
+                field: (now - timedelta(days=days_ago)).isoformat()
+                if field.endswith("_at")
+                else _day(now, days_ago)
+                for field, days_ago in fields.items()
+            }
             if name == "suspend":
                 values["reason"] = "等待劳动仲裁结果"
-            case_service.fire(
-                session=session,
-                case=case,
-                transition=name,
-                version=case.version,
-                raw_fields=values,
-                actor=owner,
-                now=now,
-            )
+            _fire(session, case, name, values, owner, now)
         if index == 3:
             _demo_claim(session, case, owner, now)
 
@@ -348,12 +339,8 @@ def _demo_claim(session: Session, injury: Any, owner: User, now: datetime) -> No
     waiting for the next claim."""
     from decimal import Decimal
 
-    from casetracker.cases import service as case_service
     from casetracker.reimbursement import claims, invoices
     from casetracker.reimbursement.models import InvoiceKind
-
-    def day(days_ago: int) -> str:
-        return (now - timedelta(days=days_ago)).astimezone(clock.CHINA_TZ).date().isoformat()
 
     rows = [
         invoices.add(
@@ -361,7 +348,7 @@ def _demo_claim(session: Session, injury: Any, owner: User, now: datetime) -> No
             case=injury,
             code="" if len(number) == 20 else "31060124",
             number=number,
-            issued_on=date.fromisoformat(day(days_ago)),
+            issued_on=date.fromisoformat(_day(now, days_ago)),
             hospital="上海市第一人民医院",
             amount=Decimal(amount),
             kind=InvoiceKind.PHARMACY if len(number) == 20 else InvoiceKind.OUTPATIENT,
@@ -374,24 +361,42 @@ def _demo_claim(session: Session, injury: Any, owner: User, now: datetime) -> No
         session=session, injury=injury, invoice_ids=[r.id for r in rows[:3]], actor=owner, now=now
     )
     approved = {str(rows[0].id): "1200.00", str(rows[1].id): "342.75"}
-    for name, values in (
-        ("submit", {"submitted_on": day(20)}),
+    steps: tuple[tuple[str, Mapping[str, object]], ...] = (
+        ("submit", {"submitted_on": _day(now, 20)}),
         (
             "approve",
-            {"approved_on": day(6), "approved": approved, "rejection_reason": "自费药品不予报销"},
-        ),  # fmt: skip
-        ("pay", {"paid_on": day(1), "paid_amount": "1542.75"}),
-        ("post", {"posted_on": day(0), "reference": "记-演示-0001"}),
-    ):
-        case_service.fire(
-            session=session,
-            case=claim,
-            transition=name,
-            version=claim.version,
-            raw_fields=values,
-            actor=owner,
-            now=now,
-        )
+            {
+                "approved_on": _day(now, 6),
+                "approved": approved,
+                "rejection_reason": "自费药品不予报销",
+            },
+        ),
+        ("pay", {"paid_on": _day(now, 1), "paid_amount": "1542.75"}),
+        ("post", {"posted_on": _day(now, 0), "reference": "记-演示-0001"}),
+    )
+    for name, values in steps:
+        _fire(session, claim, name, values, owner, now)
+
+
+def _day(now: datetime, days_ago: int) -> str:
+    """The China date `days_ago` days before `now`, as a date field takes it."""
+    return (now - timedelta(days=days_ago)).astimezone(clock.CHINA_TZ).date().isoformat()
+
+
+def _fire(
+    session: Session, case: Any, name: str, values: Mapping[str, object], actor: User, now: datetime
+) -> None:
+    from casetracker.cases import service as case_service
+
+    case_service.fire(
+        session=session,
+        case=case,
+        transition=name,
+        version=case.version,
+        raw_fields=dict(values),
+        actor=actor,
+        now=now,
+    )
 
 
 def blank_pdf() -> bytes:

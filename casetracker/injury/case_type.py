@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -93,11 +94,15 @@ class InjuryView:
     """The accident's record as the page and the packets read it (its columns), with the
     benefits its latest appraisal's conclusion gives (本人工资 alone before one)."""
 
-    def __init__(self, row: InjuryDetails, benefits: BenefitsView, invoices: list[Invoice]) -> None:
+    def __init__(
+        self,
+        row: InjuryDetails,
+        benefits: BenefitsView,
+        invoices: tuple[list[Invoice], Decimal],  # as `invoices.listing` gives them, with the total
+    ) -> None:
         self._row = row
         self.benefits = benefits
-        self.invoices = invoices
-        self.invoice_total = invoice_service.in_force_total(invoices)
+        self.invoices, self.invoice_total = invoices
         self.invoice_kinds = INVOICE_KINDS
         self.invoice_statuses = INVOICE_STATUSES
 
@@ -109,7 +114,7 @@ def _details(session: Session, case: Case) -> object | None:
     row = injury_service.details(session=session, case=case)
     if row is None:
         return None
-    listed, _total = invoice_service.listing(session=session, case=case)
+    listed = invoice_service.listing(session=session, case=case)
     appraisal = appraisal_service.latest_concluded(session=session, injury=case)
     if appraisal is not None:
         found = appraisal_service.benefits(session=session, case=appraisal, injury=case)

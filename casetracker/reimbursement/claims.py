@@ -124,14 +124,7 @@ def _approval(
 def approve(session: Session, case: Case, fields: Mapping[str, Any], _a: Any, _n: datetime) -> None:
     """Each listed invoice approved for at most its amount; the others rejected, with the
     reason given."""
-    approved, rows, reason = _approval(session, case, fields)
-    for invoice_id, row in rows.items():
-        row.status = (
-            InvoiceStatus.APPROVED.value if invoice_id in approved else InvoiceStatus.REJECTED.value
-        )
-        row.approved_amount = approved.get(invoice_id)
-        row.rejection_reason = "" if invoice_id in approved else reason
-    details(session, case).approved_total = sum(approved.values(), Decimal("0.00"))
+    _record_approval(session, case, fields, restatus=None)
 
 
 def correct_approval(
@@ -140,6 +133,20 @@ def correct_approval(
     """A corrected approval: each invoice's approved amount and reason again, and the total
     (and, once paid, the shortfall) with them; an invoice whose original is already back,
     kept or reversed keeps that status. A total below what was already paid is refused."""
+    _record_approval(
+        session,
+        case,
+        fields,
+        restatus=(InvoiceStatus.APPROVED.value, InvoiceStatus.REJECTED.value),
+    )
+
+
+def _record_approval(
+    session: Session, case: Case, fields: Mapping[str, Any], *, restatus: tuple[str, ...] | None
+) -> None:
+    """The approval written: each invoice's approved amount or rejection reason, and its
+    status where it is one of `restatus` (None: every invoice's); the total, and the
+    shortfall once paid (a total below the payment refused first)."""
     approved, rows, reason = _approval(session, case, fields)
     found = details(session, case)
     total = sum(approved.values(), Decimal("0.00"))
@@ -148,10 +155,13 @@ def correct_approval(
             _("核准总额不能低于已到账金额 {paid} 元").format(paid=f"{found.paid_amount:,.2f}"),
             field_errors={"approved": _("核准金额：低于已到账金额")},
         )
-    decided = (InvoiceStatus.APPROVED.value, InvoiceStatus.REJECTED.value)
     for invoice_id, row in rows.items():
-        if row.status in decided:
-            row.status = decided[0] if invoice_id in approved else decided[1]
+        if restatus is None or row.status in restatus:
+            row.status = (
+                InvoiceStatus.APPROVED.value
+                if invoice_id in approved
+                else InvoiceStatus.REJECTED.value
+            )
         row.approved_amount = approved.get(invoice_id)
         row.rejection_reason = "" if invoice_id in approved else reason
     found.approved_total = total
