@@ -12,8 +12,8 @@ from casetracker.core.clock import CHINA_TZ
 from tests.e2e.conftest import screenshot
 from tests.e2e.pages import LoginPage
 from tests.e2e.test_appraisal_flow import _record
-from tests.invoice_photos import photo_with, qr_png
 from tests.live import LiveServer
+from tests.reimbursement.photos import photo_with, qr_png
 
 pytestmark = pytest.mark.e2e
 

@@ -14,25 +14,8 @@ from casetracker.auth.models import User
 from casetracker.cases import registry
 from casetracker.cases.models import Case
 from casetracker.workflows import reimbursement
-from tests.conftest import World, api_fire, api_step, bearer, log_in, open_injury, page_csrf
-
-RECEIPT: dict[str, Any] = {
-    "code": "31060124",
-    "issued_on": "2026-11-21",
-    "hospital": "上海市第六人民医院",
-    "kind": "outpatient",
-}
-
-
-@pytest.fixture
-def injury(session: Session, world: World, anna: User) -> Case:
-    return open_injury(session, world, anna, "2026-11-20T10:00", details=True)
-
-
-@pytest.fixture
-def api(client: TestClient, session: Session, anna: User) -> TestClient:
-    client.headers.update(bearer(session, anna))
-    return client
+from tests.conftest import api_fire, api_step, bearer, log_in, page_csrf
+from tests.reimbursement.conftest import RECEIPT
 
 
 def _claim(

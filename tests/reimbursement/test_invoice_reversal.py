@@ -4,7 +4,6 @@ the bureau holds or has approved cannot be reversed, and a refusal changes nothi
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,25 +11,8 @@ from sqlalchemy.orm import Session
 from casetracker.audit.models import AuditEvent
 from casetracker.auth.models import User
 from casetracker.cases.models import Case
-from tests.conftest import World, api_step, bearer, log_in, open_injury, page_csrf
-
-RECEIPT: dict[str, Any] = {
-    "code": "31060124",
-    "issued_on": "2026-11-21",
-    "hospital": "上海市第六人民医院",
-    "kind": "outpatient",
-}
-
-
-@pytest.fixture
-def injury(session: Session, world: World, anna: User) -> Case:
-    return open_injury(session, world, anna, "2026-11-20T10:00", details=True)
-
-
-@pytest.fixture
-def api(client: TestClient, session: Session, anna: User) -> TestClient:
-    client.headers.update(bearer(session, anna))
-    return client
+from tests.conftest import World, api_step, log_in, open_injury, page_csrf
+from tests.reimbursement.conftest import RECEIPT
 
 
 def _invoice(api: TestClient, case: Case, number: str, amount: str) -> int:

@@ -16,28 +16,10 @@ from casetracker.materials import service as materials
 from casetracker.materials.models import Attachment, AttachmentStatus
 from casetracker.reimbursement.models import Invoice
 from tests.conftest import World, bearer, log_in, make_user, open_injury, page_csrf
-from tests.invoice_photos import photo_with, plain_png, qr_png
+from tests.reimbursement.conftest import RECEIPT
+from tests.reimbursement.photos import photo_with, plain_png, qr_png
 
-RECEIPT: dict[str, Any] = {
-    "code": "31060124",
-    "number": "0012345678",
-    "issued_on": "2026-11-21",
-    "hospital": "上海市第六人民医院",
-    "amount": "1234.57",
-    "kind": "outpatient",
-}
 DIGITAL_QR = "01,32,,26312000000012345678,1234.57,20261121,,ABCD"
-
-
-@pytest.fixture
-def injury(session: Session, world: World, anna: User) -> Case:
-    return open_injury(session, world, anna, "2026-11-20T10:00", details=True)
-
-
-@pytest.fixture
-def api(client: TestClient, session: Session, anna: User) -> TestClient:
-    client.headers.update(bearer(session, anna))
-    return client
 
 
 def _invoice(api: TestClient, case: Case, **changes: Any) -> dict[str, Any]:

@@ -22,27 +22,8 @@ from casetracker.reconcile.classes import Month
 from casetracker.reimbursement import invoices, ledger
 from casetracker.reimbursement.models import InvoiceKind
 from tests.conftest import World, api_fire, api_step, bearer, log_in, make_user, open_injury
-from tests.invoice_photos import photo_with, qr_png
-
-RECEIPT: dict[str, Any] = {
-    "code": "31060124",
-    "number": "0012345678",
-    "issued_on": "2026-11-21",
-    "hospital": "上海市第六人民医院",
-    "amount": "1234.57",
-    "kind": "outpatient",
-}
-
-
-@pytest.fixture
-def injury(session: Session, world: World, anna: User) -> Case:
-    return open_injury(session, world, anna, "2026-11-20T10:00")
-
-
-@pytest.fixture
-def api(client: TestClient, session: Session, anna: User) -> TestClient:
-    client.headers.update(bearer(session, anna))
-    return client
+from tests.reimbursement.conftest import RECEIPT
+from tests.reimbursement.photos import photo_with, qr_png
 
 
 def _post(api: TestClient, case: Case, **changes: Any) -> Any:
